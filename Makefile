@@ -1,0 +1,58 @@
+# INDIMAJ — two commands matter: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+UV_VERSION := 0.13.9
+PY := $(VENV)/bin/python
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help venv services services-stop migrate messages demo demo-stop stop test lint pytest
+
+help:
+	@echo "make demo   — install, start every service, migrate, create demo tenants and users, serve"
+	@echo "make test   — start what is missing, run linters and the whole test suite"
+	@echo "make stop   — stop the demo processes and the services"
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PY) -m pip install -q "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv sync --frozen --quiet
+	@touch $@
+
+venv: $(VENV)/.synced
+
+services: venv
+	bash infra/services.sh start all
+
+services-stop:
+	bash infra/services.sh stop all
+
+messages: venv
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+migrate: services messages
+	$(PY) manage.py migrate_platform
+
+demo: migrate
+	bash infra/demo.sh start
+
+demo-stop:
+	bash infra/demo.sh stop
+
+stop: demo-stop services-stop
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	INDIMAJ_SECRET_KEY=ci-check-$$RANDOM$$RANDOM$$RANDOM$$RANDOM-0123456789abcdefghijklmnopqrstuvwxyz \
+	  INDIMAJ_ALLOWED_HOSTS=.indimaj.example DJANGO_SETTINGS_MODULE=config.settings.prod \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+pytest: services messages
+	bash infra/test.sh
+
+test: lint pytest

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# infra/demo.sh start|stop|status — the demo's own processes: web server (gunicorn),
+# dramatiq worker and scheduler. The services (PostgreSQL, Redis, Keycloak, mail) are
+# infra/services.sh's; `make demo` starts those first and migrates.
+set -euo pipefail
+# shellcheck source=infra/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+: "${INDIMAJ_WEB_PORT:=8000}"
+: "${INDIMAJ_APEX:=indimaj.localhost}"
+export INDIMAJ_WEB_PORT INDIMAJ_APEX DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
+VENV_BIN="$REPO/.venv/bin"
+DEMO_RUN="$RUN_DIR/demo"
+
+start_process() {
+    local name="$1" pattern="$2"
+    shift 2
+    local pidfile="$DEMO_RUN/$name.pid" log="$LOG_DIR/demo-$name.log"
+    if pid=$(live_pid_from_file "$pidfile" "$pattern"); then
+        info "$name: already running (pid $pid), restarting to pick up code changes"
+        stop_process "$name" "$pattern"
+    fi
+    rotate_log "$log"
+    (cd "$REPO" && setsid nohup "$@" >>"$log" 2>&1 &
+        echo $! >"$pidfile")
+    sleep 0.5
+    pid=$(tr -dc '0-9' <"$pidfile")
+    kill -0 "$pid" 2>/dev/null || die_with_log "$log" "$name did not start"
+}
+
+stop_process() {
+    local name="$1" pattern="$2" pidfile="$DEMO_RUN/$name.pid" pid
+    pid=$(live_pid_from_file "$pidfile" "$pattern") || {
+        rm -f "$pidfile"
+        return 0
+    }
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+    info "$name: stopped"
+}
+
+web_ready() {
+    curl -fsS -o /dev/null -H "Host: $INDIMAJ_APEX:$INDIMAJ_WEB_PORT" "http://127.0.0.1:$INDIMAJ_WEB_PORT/healthz"
+}
+
+start() {
+    install -d -m 755 "$DEMO_RUN"
+    if ! live_pid_from_file "$DEMO_RUN/web.pid" gunicorn >/dev/null; then
+        ensure_port_free web "$INDIMAJ_WEB_PORT" INDIMAJ_WEB_PORT
+    fi
+    "$VENV_BIN/python" "$REPO/manage.py" demo_provision | tee "$DEMO_RUN/logins.txt"
+    local binds=(-b "127.0.0.1:$INDIMAJ_WEB_PORT")
+    # Chromium may try ::1 first for *.localhost: listen there too when the host has IPv6.
+    [[ -n "$(ip -6 addr show lo 2>/dev/null)" ]] && binds+=(-b "[::1]:$INDIMAJ_WEB_PORT")
+    start_process web gunicorn "$VENV_BIN/gunicorn" config.wsgi "${binds[@]}" \
+        --workers 2 --threads 4 --access-logfile - --graceful-timeout 5
+    start_process worker dramatiq "$VENV_BIN/dramatiq" tenants.worker --processes 1 --threads 4
+    start_process scheduler run_scheduler "$VENV_BIN/python" manage.py run_scheduler
+    WATCH_PID=$(tr -dc '0-9' <"$DEMO_RUN/web.pid") wait_until 30 web_ready ||
+        die_with_log "$LOG_DIR/demo-web.log" "the web server did not answer on port $INDIMAJ_WEB_PORT"
+    cat <<MSG
+
+INDIMAJ demo is up.
+  platform:  http://$INDIMAJ_APEX:$INDIMAJ_WEB_PORT/        (health: /healthz)
+  Keycloak:  http://localhost:$INDIMAJ_KC_PORT/admin/      (admin / admin)
+  mail sink: $INDIMAJ_STATE_DIR/mail/
+  logs:      $LOG_DIR/demo-{web,worker,scheduler}.log
+$(sed 's/^/  /' "$DEMO_RUN/logins.txt")
+Stop with: make stop
+MSG
+}
+
+stop() {
+    stop_process scheduler run_scheduler
+    stop_process worker dramatiq
+    stop_process web gunicorn
+}
+
+status() {
+    local rc=0 name pattern
+    for spec in web:gunicorn worker:dramatiq scheduler:run_scheduler; do
+        name=${spec%%:*} pattern=${spec#*:}
+        if pid=$(live_pid_from_file "$DEMO_RUN/$name.pid" "$pattern"); then
+            printf '%-10s up    pid %s\n' "$name" "$pid"
+        else
+            printf '%-10s down\n' "$name"
+            rc=1
+        fi
+    done
+    return $rc
+}
+
+case "${1:-}" in
+start) start ;;
+stop) stop ;;
+status) status ;;
+*) die "usage: infra/demo.sh start|stop|status" ;;
+esac

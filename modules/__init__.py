@@ -1,0 +1,1 @@
+"""Tenant-schema business apps (personnel, actes, paie, credits, prevision, sync)."""

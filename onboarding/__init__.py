@@ -1,0 +1,1 @@
+"""Self-service onboarding wizard and national rollout tooling."""

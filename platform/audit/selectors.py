@@ -1,0 +1,9 @@
+"""Reads of the audit chain of the current schema."""
+
+from django.db.models import QuerySet
+
+from audit.models import AuditEvent
+
+
+def audit_event_list_recent(*, limit: int = 20) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.order_by("-seq")[:limit]

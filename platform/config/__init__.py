@@ -1,0 +1,1 @@
+"""Project configuration: settings, URL confs, API root, job broker setup."""

@@ -1,0 +1,14 @@
+"""URLs on the platform apex (no tenant): landing page, operators' console, health."""
+
+from django.urls import include, path
+
+from config import health
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("", tenant_views.platform_home, name="platform-home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("identity.urls")),
+    path("console/", include("console.urls")),
+]

@@ -1,0 +1,1 @@
+"""TGR operators' console: cross-tenant supervision, never tenant personal data."""

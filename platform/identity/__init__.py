@@ -1,0 +1,1 @@
+"""Identity: Keycloak OIDC login, the platform's user record, Keycloak administration."""

@@ -1,0 +1,166 @@
+"""Keycloak administration through python-keycloak, as the backend's service account.
+
+Keycloak cannot join our database transactions, so every write here is idempotent and read
+back: callers may retry it, and a reconcile job re-runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
+from keycloak.exceptions import KeycloakError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class KeycloakUnavailableError(RuntimeError):
+    pass
+
+
+def admin_client() -> KeycloakAdmin:
+    connection = KeycloakOpenIDConnection(
+        server_url=settings.KEYCLOAK_URL,
+        realm_name=settings.KEYCLOAK_REALM,
+        client_id=settings.KEYCLOAK_ADMIN_CLIENT_ID,
+        client_secret_key=settings.KEYCLOAK_ADMIN_CLIENT_SECRET,
+        grant_type="client_credentials",
+        timeout=settings.KEYCLOAK_TIMEOUT_SECONDS,
+    )
+    return KeycloakAdmin(connection=connection)
+
+
+def with_retries(operation: Callable[[], T], *, what: str, attempts: int = 3) -> T:
+    last: Exception | None = None
+    for attempt in range(1, attempts + 1):
+        try:
+            return operation()
+        except (KeycloakError, OSError) as error:
+            last = error
+            logger.warning("Keycloak %s failed (attempt %d/%d): %s", what, attempt, attempts, error)
+            time.sleep(0.5 * attempt)
+    raise KeycloakUnavailableError(f"Keycloak: {what} failed after {attempts} attempts: {last}")
+
+
+def organization_domain(alias: str) -> str:
+    return f"{alias}.{settings.INDIMAJ_APEX}"
+
+
+def organization_id_by_alias(admin: KeycloakAdmin, alias: str) -> str | None:
+    for org in admin.get_organizations({"search": organization_domain(alias), "exact": True}):
+        if org.get("alias") == alias:
+            return str(org["id"])
+    return None
+
+
+def organization_ensure(admin: KeycloakAdmin, *, alias: str, name: str, base_url: str) -> str:
+    """The Organization whose alias is the tenant code; returns its id."""
+
+    domain = organization_domain(alias)
+
+    def find() -> dict[str, Any] | None:
+        # The admin API searches names and domains, not aliases: each tenant's org carries
+        # its host as domain, which is unique, and we check the alias on what comes back.
+        for org in admin.get_organizations({"search": domain, "exact": True}):
+            if org.get("alias") == alias:
+                return dict(org)
+        return None
+
+    def ensure() -> str:
+        found = find()
+        if found is None:
+            admin.create_organization(
+                {
+                    "name": name,
+                    "alias": alias,
+                    "enabled": True,
+                    "redirectUrl": base_url + "/",
+                    "domains": [{"name": domain, "verified": False}],
+                }
+            )
+            found = find()
+        if found is None:
+            raise KeycloakError(f"organization {alias} not found after creation")
+        return str(found["id"])
+
+    return with_retries(ensure, what=f"organization {alias}")
+
+
+def client_redirects_ensure(admin: KeycloakAdmin, *, client_id: str, base_url: str) -> None:
+    """Register the tenant's callback on the web client (Keycloak has no subdomain wildcard)."""
+
+    def ensure() -> None:
+        internal_id = admin.get_client_id(client_id)
+        if internal_id is None:
+            raise KeycloakError(f"client {client_id} missing from realm")
+        client = admin.get_client(internal_id)
+        redirects = set(client.get("redirectUris") or [])
+        origins = set(client.get("webOrigins") or [])
+        attributes = dict(client.get("attributes") or {})
+        post_logout = set(filter(None, attributes.get("post.logout.redirect.uris", "").split("##")))
+        wanted_redirect, wanted_logout = f"{base_url}/oidc/callback", f"{base_url}/*"
+        if wanted_redirect in redirects and wanted_logout in post_logout and base_url in origins:
+            return
+        redirects.add(wanted_redirect)
+        origins.add(base_url)
+        post_logout.add(wanted_logout)
+        attributes["post.logout.redirect.uris"] = "##".join(sorted(post_logout))
+        admin.update_client(
+            internal_id,
+            {
+                "redirectUris": sorted(redirects),
+                "webOrigins": sorted(origins),
+                "attributes": attributes,
+            },
+        )
+        after = admin.get_client(internal_id)
+        if wanted_redirect not in (after.get("redirectUris") or []):
+            raise KeycloakError(f"redirect URI {wanted_redirect} not kept by Keycloak")
+
+    with_retries(ensure, what=f"redirect URIs for {base_url}")
+
+
+def user_ensure(
+    admin: KeycloakAdmin,
+    *,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    realm_roles: tuple[str, ...] = (),
+    organization_ids: tuple[str, ...] = (),
+) -> str:
+    """A ready-to-use user (no pending required action); returns its Keycloak id."""
+
+    def ensure() -> str:
+        user_id = admin.get_user_id(username)
+        payload = {
+            "username": username,
+            "email": email,
+            "emailVerified": True,
+            "firstName": first_name,
+            "lastName": last_name,
+            "enabled": True,
+            "requiredActions": [],
+        }
+        if user_id is None:
+            user_id = admin.create_user(payload, exist_ok=True)
+        else:
+            admin.update_user(user_id, payload)
+        admin.set_user_password(user_id, password, temporary=False)
+        if realm_roles:
+            roles = [admin.get_realm_role(name) for name in realm_roles]
+            admin.assign_realm_roles(user_id, roles)
+        member_of = {org["id"] for org in admin.get_user_organizations(user_id)}
+        for org_id in organization_ids:
+            if org_id not in member_of:
+                admin.organization_user_add(user_id, org_id)
+        return str(user_id)
+
+    return with_retries(ensure, what=f"user {username}")

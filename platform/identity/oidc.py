@@ -1,0 +1,127 @@
+"""OpenID Connect against the realm: authorization code + PKCE, token checks, logout URL."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+import jwt
+import requests
+from django.conf import settings
+
+
+class OidcError(Exception):
+    """The identity provider's answer cannot be trusted or used."""
+
+
+def issuer() -> str:
+    return f"{settings.KEYCLOAK_URL}/realms/{settings.KEYCLOAK_REALM}"
+
+
+def _endpoint(name: str) -> str:
+    return f"{issuer()}/protocol/openid-connect/{name}"
+
+
+@dataclass(frozen=True)
+class LoginRequest:
+    url: str
+    state: str
+    nonce: str
+    code_verifier: str
+
+
+def login_request(*, redirect_uri: str, organization: str | None) -> LoginRequest:
+    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    verifier = secrets.token_urlsafe(64)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    scopes = ["openid", "profile", "email"]
+    if organization:
+        # Ask for this tenant's organization only: the token then names no other tenant.
+        scopes.append(f"organization:{organization}")
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": settings.KEYCLOAK_CLIENT_ID,
+            "redirect_uri": redirect_uri,
+            "scope": " ".join(scopes),
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge_method": "S256",
+        }
+    )
+    return LoginRequest(f"{_endpoint('auth')}?{query}", state, nonce, verifier)
+
+
+def exchange_code(*, code: str, redirect_uri: str, code_verifier: str) -> dict[str, Any]:
+    try:
+        response = requests.post(
+            _endpoint("token"),
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": redirect_uri,
+                "code_verifier": code_verifier,
+                "client_id": settings.KEYCLOAK_CLIENT_ID,
+                "client_secret": settings.KEYCLOAK_CLIENT_SECRET,
+            },
+            timeout=settings.KEYCLOAK_TIMEOUT_SECONDS,
+        )
+    except requests.RequestException as error:
+        raise OidcError(f"token endpoint unreachable: {error}") from error
+    if response.status_code != 200:
+        raise OidcError(f"token endpoint answered {response.status_code}: {response.text[:300]}")
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+@lru_cache(maxsize=1)
+def _jwks_client() -> jwt.PyJWKClient:
+    # Keys are cached; a token signed with an unknown kid makes the client fetch the set again.
+    return jwt.PyJWKClient(_endpoint("certs"), cache_keys=True, lifespan=300, timeout=5)
+
+
+def decode_token(token: str, *, audience: str | None) -> dict[str, Any]:
+    try:
+        key = _jwks_client().get_signing_key_from_jwt(token)
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key.key,
+            algorithms=["RS256"],
+            issuer=issuer(),
+            audience=audience,
+            options={"verify_aud": audience is not None, "require": ["exp", "iat", "iss", "sub"]},
+            leeway=10,
+        )
+    except jwt.PyJWTError as error:
+        raise OidcError(f"invalid token: {error}") from error
+    return claims
+
+
+def organizations_of(claims: dict[str, Any]) -> set[str]:
+    """Aliases named by the organization claim (a list, or a map when ids are added)."""
+    value = claims.get("organization") or []
+    if isinstance(value, dict):
+        return set(value)
+    if isinstance(value, str):
+        return {value}
+    return set(value)
+
+
+def realm_roles_of(claims: dict[str, Any]) -> set[str]:
+    return set((claims.get("realm_access") or {}).get("roles") or [])
+
+
+def logout_url(*, id_token: str | None, post_logout_redirect_uri: str) -> str:
+    params = {
+        "client_id": settings.KEYCLOAK_CLIENT_ID,
+        "post_logout_redirect_uri": post_logout_redirect_uri,
+    }
+    if id_token:
+        params["id_token_hint"] = id_token
+    return f"{_endpoint('logout')}?{urlencode(params)}"

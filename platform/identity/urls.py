@@ -1,0 +1,11 @@
+from django.urls import path
+
+from identity import views
+
+app_name = "identity"
+
+urlpatterns = [
+    path("oidc/login", views.login_start, name="login"),
+    path("oidc/callback", views.login_callback, name="callback"),
+    path("oidc/logout", views.logout_view, name="logout"),
+]

@@ -1,0 +1,1 @@
+"""Tenants: the Organisation model, domains, provisioning, lifecycle and tenant-aware jobs."""

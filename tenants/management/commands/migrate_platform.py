@@ -1,0 +1,47 @@
+"""Migrate everything: the public schema, the template schema, then every tenant in parallel."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django_tenants.utils import schema_exists
+
+from tenants.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Migrate public, the tenant template schema and all tenant schemas."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--parallel", type=int, default=2, help="tenant migration processes")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verbosity = int(options["verbosity"])
+        self.stdout.write("1/3 public schema")
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
+        template = settings.TENANT_BASE_SCHEMA
+        if not schema_exists(template):
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE SCHEMA "{template}"')
+        self.stdout.write(f"2/3 template schema {template}")
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            schema_name=template,
+            interactive=False,
+            verbosity=verbosity,
+        )
+        count = Organisation.objects.exclude(schema_name="public").count()
+        self.stdout.write(f"3/3 {count} tenant schema(s)")
+        if count:
+            executor = "multiprocessing" if options["parallel"] > 1 else "standard"
+            call_command(
+                "migrate_schemas",
+                tenant=True,
+                interactive=False,
+                executor=executor,
+                verbosity=verbosity,
+            )
+        self.stdout.write(self.style.SUCCESS("migrations done"))

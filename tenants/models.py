@@ -1,0 +1,94 @@
+"""Each ordonnateur is an Organisation with its own PostgreSQL schema."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+CODE_VALIDATOR = RegexValidator(
+    r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$",
+    _(
+        "Le code doit faire 3 à 40 caractères : lettres minuscules, chiffres et tirets, "
+        "commençant par une lettre."
+    ),
+)
+
+
+class OrganisationKind(models.TextChoices):
+    MINISTERE = "ministere", _("Ministère")
+    REGION = "region", _("Région")
+    PREFECTURE_PROVINCE = "prefecture_province", _("Préfecture / province")
+    COMMUNE = "commune", _("Commune")
+    ETABLISSEMENT_PUBLIC = "etablissement_public", _("Établissement public")
+
+
+class OrganisationStatus(models.TextChoices):
+    EN_PREPARATION = "en_preparation", _("En préparation")
+    ACTIVE = "active", _("Active")
+    SUSPENDUE = "suspendue", _("Suspendue")
+    ARCHIVEE = "archivee", _("Archivée")
+
+
+class Organisation(TenantMixin):
+    id = models.BigAutoField(primary_key=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[CODE_VALIDATOR])
+    kind = models.CharField(_("nature"), max_length=32, choices=OrganisationKind.choices)
+    name_fr = models.CharField(_("nom (français)"), max_length=255)
+    name_ar = models.CharField(_("nom (arabe)"), max_length=255)
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=OrganisationStatus.choices,
+        default=OrganisationStatus.EN_PREPARATION,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Schemas are created by tenants.services.organisation_provision, never implicitly by save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("organisation")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name_fr}"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.status == OrganisationStatus.ACTIVE)
+
+
+class Domain(DomainMixin):
+    id = models.BigAutoField(primary_key=True)
+
+
+class FailedJobStatus(models.TextChoices):
+    FAILED = "failed", _("En échec")
+    RETRIED = "retried", _("Relancé")
+    DISCARDED = "discarded", _("Abandonné")
+
+
+class FailedJob(models.Model):
+    """A dead letter: a background job that failed after its last retry (public schema)."""
+
+    id = models.BigAutoField(primary_key=True)
+    message_id = models.CharField(max_length=64, unique=True)
+    queue_name = models.CharField(max_length=100)
+    actor_name = models.CharField(max_length=200)
+    tenant_schema = models.CharField(max_length=63, blank=True)
+    message = models.JSONField()
+    error = models.TextField()
+    status = models.CharField(
+        max_length=16, choices=FailedJobStatus.choices, default=FailedJobStatus.FAILED
+    )
+    failed_at = models.DateTimeField(auto_now_add=True)
+    retried_at = models.DateTimeField(null=True, blank=True)
+    retried_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-failed_at"]
+        indexes = [models.Index(fields=["status", "-failed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} [{self.tenant_schema or '-'}] {self.status}"

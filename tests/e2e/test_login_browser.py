@@ -1,0 +1,101 @@
+"""A person logs in through the real Keycloak in Debian's Chromium, driven by Playwright."""
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from identity import facade as identity_facade
+from tests.support.processes import ARTIFACTS
+
+pytestmark = [pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "Test-Login-2026!"
+A_HOME = "http://test-a.indimaj.localhost:8765/"
+B_HOME = "http://test-b.indimaj.localhost:8765/"
+
+
+@pytest.fixture(scope="module")
+def person_of_a(django_db_setup):
+    identity_facade.person_ensure(
+        username="nadia.test-a",
+        email="nadia.test-a@example.ma",
+        first_name="Nadia",
+        last_name="Bennani",
+        password=PASSWORD,
+        organization_aliases=("test-a",),
+    )
+    return "nadia.test-a"
+
+
+@pytest.fixture
+def page():
+    profile = tempfile.mkdtemp(prefix="indimaj-chromium-")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+            ],
+        )
+        context = browser.new_context(locale="fr-FR")
+        yield context.new_page()
+        context.close()
+        browser.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _login(page, username):
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#kc-login")
+
+
+def test_login_through_keycloak_shows_the_users_name(web_server, person_of_a, page):
+    page.goto(A_HOME)
+    expect(page).to_have_url(re.compile(r"^http://localhost:58080/realms/indimaj/"))
+    _login(page, person_of_a)
+    expect(page).to_have_url(A_HOME)
+    expect(page.locator("h1")).to_have_text("Bienvenue, Nadia Bennani")
+    expect(page.locator(".tenant-name")).to_have_text("Commune de test A")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(Path(ARTIFACTS) / "login-tenant-a.png"), full_page=True)
+
+    # Arabic: the same page, right to left
+    page.click("button[value=ar]")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.screenshot(path=str(Path(ARTIFACTS) / "login-tenant-a-ar.png"), full_page=True)
+
+
+def test_member_of_a_is_refused_on_tenant_b(web_server, person_of_a, page):
+    page.goto(A_HOME)
+    _login(page, person_of_a)
+    expect(page.locator("h1")).to_contain_text("Nadia")
+    # Keycloak's SSO session exists, but the token for B's host names no B organization.
+    response = page.goto(B_HOME)
+    assert response is not None
+    expect(page.locator("h1")).to_have_text("Accès refusé")
+    assert page.url.startswith(B_HOME)
+    expect(page.locator("body")).not_to_contain_text("Ministère de test B — ")
+
+
+def test_logout_ends_the_keycloak_session(web_server, person_of_a, page):
+    page.goto(A_HOME)
+    _login(page, person_of_a)
+    expect(page.locator("h1")).to_contain_text("Nadia")
+    page.click("text=Se déconnecter")
+    # Back on the tenant, which sends us to Keycloak: it must ask for credentials again.
+    page.wait_for_url(lambda url: url.startswith("http://localhost:58080/"))
+    expect(page.locator("#username")).to_be_visible()
