@@ -24,19 +24,19 @@ start_process() {
     (cd "$REPO" && setsid nohup "$@" >>"$log" 2>&1 &
         echo $! >"$pidfile")
     sleep 0.5
-    pid=$(tr -dc '0-9' <"$pidfile")
-    kill -0 "$pid" 2>/dev/null || die_with_log "$log" "$name did not start"
+    live_pid_from_file "$pidfile" "$pattern" >/dev/null || die_with_log "$log" "$name did not start"
 }
 
 stop_process() {
-    local name="$1" pattern="$2" pidfile="$DEMO_RUN/$name.pid" pid
+    local name="$1" pattern="$2"
+    local pidfile="$DEMO_RUN/$name.pid" pid
     pid=$(live_pid_from_file "$pidfile" "$pattern") || {
         rm -f "$pidfile"
         return 0
     }
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 40); do
-        kill -0 "$pid" 2>/dev/null || break
+        pid_matches "$pid" "$pattern" || break
         sleep 0.25
     done
     kill -KILL -- "-$pid" 2>/dev/null || true

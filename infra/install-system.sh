@@ -36,6 +36,9 @@ main() {
     (($#)) || set -- all
     local group packages=()
     for group in "$@"; do
+        # Checked here: usage's exit inside the < <(...) below would only
+        # leave the subshell.
+        case "$group" in all | postgres | redis | browser | fonts | tools) ;; *) usage ;; esac
         mapfile -t -O "${#packages[@]}" packages < <(packages_for "$group")
     done
     # One apt_ensure call for everything: at most one update, one install.

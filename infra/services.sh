@@ -29,7 +29,7 @@ ALL_SERVICES=(postgres redis mail keycloak)
 
 usage() {
     cat >&2 <<EOF
-usage: $0 start|stop|status|restart [postgres|redis|mail|keycloak|all]  (default: all)
+usage: infra/services.sh start|stop|status|restart [postgres|redis|mail|keycloak|all]  (default: all)
 EOF
     exit 2
 }

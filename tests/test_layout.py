@@ -15,7 +15,7 @@ def test_platform_folder_has_no_init():
 def test_stdlib_platform_works_inside_the_django_process():
     code = "import uuid, platform; print(platform.system(), uuid.uuid4().version)"
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=REPO,
         capture_output=True,
         text=True,

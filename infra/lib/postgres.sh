@@ -105,9 +105,26 @@ EOF
     chmod 600 "$PG_DATA/indimaj.conf" "$PG_DATA/pg_hba.conf"
 }
 
+# Pid of our postmaster, from postmaster.pid, if that process really is a
+# postgres on our data dir. (pg_ctl status trusts any live pid: a zombie or
+# a reused pid would pass as "running".)
+pg_postmaster_pid() {
+    [[ -f "$PG_DATA/postmaster.pid" ]] || return 1
+    live_pid_from_file <(head -n 1 "$PG_DATA/postmaster.pid") "postgres -D $PG_DATA"
+}
+
 pg_is_running() {
-    [[ -f "$PG_DATA/PG_VERSION" ]] || return 1
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
+    pg_postmaster_pid >/dev/null
+}
+
+# postmaster.pid left by a server that was killed (end of a session, crash).
+# PostgreSQL removes it itself when its pid is dead, but not when the pid is
+# a not-yet-reaped zombie or was reused by another process: then it refuses
+# to start. Called only when our server is down and the port is free.
+pg_clear_stale_pidfile() {
+    [[ -f "$PG_DATA/postmaster.pid" ]] || return 0
+    warn "postgres: removing stale $PG_DATA/postmaster.pid (server not running)"
+    rm -f "$PG_DATA/postmaster.pid"
 }
 
 # A socket lock file left by a postmaster that died (or whose exit PID 1 has
@@ -166,6 +183,10 @@ postgres_start() {
     pg_ensure_installed
     pg_prepare_dirs
     if pg_is_running; then
+        local running_port
+        running_port=$(sed -n 4p "$PG_DATA/postmaster.pid")
+        [[ "$running_port" == "$INDIMAJ_PG_PORT" ]] ||
+            die "postgres: already running on port $running_port, but INDIMAJ_PG_PORT=$INDIMAJ_PG_PORT: run 'infra/services.sh restart postgres' to move it"
         # Still make sure roles exist: cheap, and keycloak relies on it.
         pg_ensure_roles
         status_line postgres up "already running: $(pg_url)"
@@ -173,6 +194,7 @@ postgres_start() {
     fi
     ensure_port_free postgres "$INDIMAJ_PG_PORT" INDIMAJ_PG_PORT
     pg_clear_stale_socket_lock
+    pg_clear_stale_pidfile
     pg_init_cluster
     pg_write_config
     printf '\n=== %s: starting postgres on 127.0.0.1:%s ===\n' "$(date -Is)" \
@@ -195,6 +217,11 @@ postgres_stop() {
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 -s stop ||
         die_with_log "$PG_LOG" "postgres: did not stop within 60 s; try '$PG_BIN/pg_ctl -D $PG_DATA -m immediate stop' as user postgres"
     status_line postgres down "stopped"
+    # Keycloak's connection pool does not validate connections: after a
+    # postgres restart its first requests fail on dead pooled connections.
+    if declare -F kc_pid >/dev/null && kc_pid >/dev/null; then
+        warn "keycloak is still running: after postgres is back, its first requests may fail on stale DB connections ('infra/services.sh restart keycloak' avoids that)"
+    fi
 }
 
 postgres_status() {
