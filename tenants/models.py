@@ -15,6 +15,7 @@ CODE_VALIDATOR = RegexValidator(
 
 
 class OrganisationKind(models.TextChoices):
+    PLATEFORME = "plateforme", _("Plateforme (schéma public)")
     MINISTERE = "ministere", _("Ministère")
     REGION = "region", _("Région")
     PREFECTURE_PROVINCE = "prefecture_province", _("Préfecture / province")

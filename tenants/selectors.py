@@ -6,7 +6,11 @@ from tenants.models import FailedJob, FailedJobStatus, Organisation, Organisatio
 
 
 def organisation_list_active() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(status=OrganisationStatus.ACTIVE).order_by("name_fr")
+    return (
+        Organisation.objects.filter(status=OrganisationStatus.ACTIVE)
+        .exclude(schema_name="public")
+        .order_by("name_fr")
+    )
 
 
 def failed_job_list(*, status: str = FailedJobStatus.FAILED) -> QuerySet[FailedJob]:

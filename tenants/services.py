@@ -53,6 +53,32 @@ def tenant_base_url(code: str) -> str:
     return f"{settings.INDIMAJ_SCHEME}://{tenant_host(code)}{suffix}"
 
 
+PLATFORM_CODE = "plateforme"
+
+
+def platform_tenant_ensure() -> Organisation:
+    """The public schema's own row and the apex domain, so django-tenants routes the apex."""
+    with transaction.atomic():
+        platform, created = Organisation.objects.get_or_create(
+            schema_name="public",
+            defaults={
+                "code": PLATFORM_CODE,
+                "kind": OrganisationKind.PLATEFORME,
+                "name_fr": "Plateforme INDIMAJ",
+                "name_ar": "منصة اندماج",
+                "status": OrganisationStatus.ACTIVE,
+            },
+        )
+        Domain.objects.update_or_create(
+            domain=settings.INDIMAJ_APEX, defaults={"tenant": platform, "is_primary": True}
+        )
+        if created:
+            audit_services.audit_record(
+                actor="system", action="platform.initialised", object_id=PLATFORM_CODE
+            )
+    return platform
+
+
 def organisation_provision(*, spec: OrganisationSpec, actor: str) -> Organisation:
     """Create (or find) an organisation, its schema cloned from the template, and its domain.
 
@@ -60,7 +86,7 @@ def organisation_provision(*, spec: OrganisationSpec, actor: str) -> Organisatio
     the rows and the audit events are one transaction; the Keycloak side (an Organization and
     the redirect URI) follows after commit and is reconciled by organisation_sync_identity.
     """
-    if spec.kind not in OrganisationKind.values:
+    if spec.kind not in OrganisationKind.values or spec.kind == OrganisationKind.PLATEFORME:
         raise ValidationError(_("Nature d'organisation inconnue : %(kind)s") % {"kind": spec.kind})
     existing = Organisation.objects.filter(code=spec.code).first()
     if existing is not None:

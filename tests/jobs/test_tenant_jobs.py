@@ -13,7 +13,7 @@ from tenants.jobs import MissingTenantError
 from tenants.models import FailedJob, FailedJobStatus
 from tests.support.processes import wait_until
 
-pytestmark = pytest.mark.django_db(transaction=False)
+# No django_db mark: these tests talk to a worker process, which only sees committed rows.
 
 
 def _ping_count(organisation, token):

@@ -51,9 +51,11 @@ class Child:
         return self.process.poll() is None
 
     def wait_for(self, condition: Callable[[], bool], *, timeout: float, what: str) -> None:
+        """Wait for the child to be ready; on failure stop it, so it cannot hold the test DB."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.alive():
+                self.stop()
                 raise RuntimeError(
                     f"{self.name} exited while waiting for {what}; see {self.log_path}"
                 )
@@ -61,9 +63,12 @@ class Child:
                 if condition():
                     return
             time.sleep(0.2)
+        self.stop()
         raise TimeoutError(f"{self.name}: no {what} after {timeout} s; see {self.log_path}")
 
     def stop(self, timeout: float = 15) -> None:
+        if self.log.closed:
+            return
         if self.alive():
             os.killpg(self.process.pid, 15)
             try:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django_tenants.utils import schema_exists
 
+from tenants import services
 from tenants.models import Organisation
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         verbosity = int(options["verbosity"])
         self.stdout.write("1/3 public schema")
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
+        services.platform_tenant_ensure()
         template = settings.TENANT_BASE_SCHEMA
         if not schema_exists(template):
             with connection.cursor() as cursor:
