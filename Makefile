@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 UV_VERSION := 0.13.9
 PY := $(VENV)/bin/python
+UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: help venv services services-stop migrate messages demo demo-stop stop test lint pytest
@@ -14,10 +15,12 @@ help:
 	@echo "make test   — start what is missing, run linters and the whole test suite"
 	@echo "make stop   — stop the demo processes and the services"
 
-$(VENV)/.synced: pyproject.toml uv.lock
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(VENV)/bin/uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PY) -m pip install -q "uv==$(UV_VERSION)"
-	$(VENV)/bin/uv sync --frozen --quiet
+# uv (pinned) lives in .tools/, outside the venv it manages; the venv follows uv.lock exactly.
+$(UV):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet --python $(PYTHON)
 	@touch $@
 
 venv: $(VENV)/.synced
@@ -29,7 +32,7 @@ services-stop:
 	bash infra/services.sh stop all
 
 messages: venv
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
 
 migrate: services messages
 	$(PY) manage.py migrate_platform

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import logging
 import os
@@ -95,11 +96,9 @@ async def serve(host: str, port: int, directory: Path) -> None:
 
     log.info("stopping")
     server.close()
-    try:
-        # Do not hang on a client that keeps its connection open.
+    # Do not hang on a client that keeps its connection open.
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(server.wait_closed(), timeout=2)
-    except TimeoutError:
-        pass
 
 
 def main(argv: list[str] | None = None) -> int:
