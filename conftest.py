@@ -35,6 +35,8 @@ TENANT_B = services.OrganisationSpec(
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    # Never provision test tenants into a real database.
+    assert str(connection.settings_dict["NAME"]).startswith("test_"), connection.settings_dict
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     with django_db_blocker.unblock():
         call_command("migrate_platform", verbosity=0)

@@ -21,8 +21,12 @@ start_process() {
         stop_process "$name" "$pattern"
     fi
     rotate_log "$log"
-    (cd "$REPO" && setsid nohup "$@" >>"$log" 2>&1 &
-        echo $! >"$pidfile")
+    # $! is the program itself (bash execs a simple command in the forked child).
+    (
+        cd "$REPO"
+        nohup "$@" >>"$log" 2>&1 &
+        echo $! >"$pidfile"
+    )
     sleep 0.5
     live_pid_from_file "$pidfile" "$pattern" >/dev/null || die_with_log "$log" "$name did not start"
 }
@@ -34,12 +38,14 @@ stop_process() {
         rm -f "$pidfile"
         return 0
     }
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    # gunicorn's master, dramatiq's main process and the scheduler stop their children on TERM.
+    kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 40); do
         pid_matches "$pid" "$pattern" || break
         sleep 0.25
     done
-    kill -KILL -- "-$pid" 2>/dev/null || true
+    pid_matches "$pid" "$pattern" && kill -KILL "$pid" 2>/dev/null
+    true
     rm -f "$pidfile"
     info "$name: stopped"
 }
@@ -53,7 +59,7 @@ start() {
     if ! live_pid_from_file "$DEMO_RUN/web.pid" gunicorn >/dev/null; then
         ensure_port_free web "$INDIMAJ_WEB_PORT" INDIMAJ_WEB_PORT
     fi
-    "$VENV_BIN/python" "$REPO/manage.py" demo_provision | tee "$DEMO_RUN/logins.txt"
+    "$VENV_BIN/python" "$REPO/manage.py" demo_provision >"$DEMO_RUN/logins.txt"
     local binds=(-b "127.0.0.1:$INDIMAJ_WEB_PORT")
     # Chromium may try ::1 first for *.localhost: listen there too when the host has IPv6.
     [[ -n "$(ip -6 addr show lo 2>/dev/null)" ]] && binds+=(-b "[::1]:$INDIMAJ_WEB_PORT")

@@ -18,7 +18,7 @@ def _holder():
     ).holder()
 
 
-def test_two_schedulers_one_leader_and_failover():
+def test_two_schedulers_one_leader_and_failover(django_db_setup):
     env = child_env(INDIMAJ_SCHEDULER_LOCK_TTL="3")
     argv = [str(VENV_BIN / "python"), "manage.py", "run_scheduler"]
     first = Child("scheduler-1", argv, env)

@@ -22,7 +22,7 @@ def _ping_count(organisation, token):
 
 
 @pytest.fixture
-def committed(django_db_blocker):
+def committed(django_db_setup, django_db_blocker):
     """Cross-process tests need committed rows: no per-test transaction here."""
     with django_db_blocker.unblock():
         yield

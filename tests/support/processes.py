@@ -22,10 +22,12 @@ ARTIFACTS = REPO / "artifacts"
 
 
 def child_env(**extra: str) -> dict[str, str]:
+    name = str(connection.settings_dict["NAME"])
+    assert name.startswith("test_"), f"child processes must use the test database, not {name}"
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
-        INDIMAJ_DB_NAME=str(connection.settings_dict["NAME"]),
+        INDIMAJ_DB_NAME=name,
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
