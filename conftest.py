@@ -34,14 +34,22 @@ TENANT_B = services.OrganisationSpec(
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    # Never provision test tenants into a real database.
-    assert str(connection.settings_dict["NAME"]).startswith("test_"), connection.settings_dict
+def django_db_setup(django_test_environment, django_db_blocker):
+    """The test database, always created (pytest-django's own fixture creates it only when a
+    collected test carries a django_db mark; process-crossing tests do not)."""
+    from django.test.utils import setup_databases, teardown_databases
+
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default": True})
+        # Never provision test tenants into a real database.
+        assert str(connection.settings_dict["NAME"]).startswith("test_"), "not a test database"
         call_command("migrate_platform", verbosity=0)
         for spec in (TENANT_A, TENANT_B):
             services.organisation_provision(spec=spec, actor="tests")
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(db_cfg, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
-PYTEST=(.venv/bin/pytest --create-db "$@")
+PYTEST=(.venv/bin/pytest "$@")
 
 run() {
     local rc=0
