@@ -58,4 +58,4 @@ lint: venv
 pytest: services messages
 	bash infra/test.sh
 
-test: lint pytest
+test: services lint pytest
