@@ -47,6 +47,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "identity",
     "audit",
+    "referentiel",
     "console",
 ]
 # Everything under modules/ is tenant data. audit keeps one chain per schema, so it is in both.

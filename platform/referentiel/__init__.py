@@ -1,0 +1,1 @@
+"""Reference data: nomenclatures and effective-dated, bitemporal pay parameters (public schema)."""

@@ -1,0 +1,1 @@
+"""The pay engine: pure functions (scalar path) and a vectorised batch path."""
