@@ -1,13 +1,18 @@
 """The versioned REST API root (OpenAPI at /api/v1/docs)."""
 
 from ninja import NinjaAPI
+from ninja.security import django_auth
 
 from audit.api import router as audit_router
+from identity.api_auth import bearer
 
+# Every endpoint needs a caller: a bearer token (integrations, other software) or the browser
+# session of a person logged in on this tenant's host.
 api = NinjaAPI(
     title="INDIMAJ API",
     version="1.0.0",
     urls_namespace="api-v1",
     docs_url="/docs",
+    auth=[bearer, django_auth],
 )
 api.add_router("/journal", audit_router)

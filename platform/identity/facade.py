@@ -52,3 +52,12 @@ def person_ensure(
         realm_roles=realm_roles,
         organization_ids=tuple(org_ids),
     )
+
+
+def realm_ensure() -> None:
+    """Realm settings that came after the first import (run by migrate_platform)."""
+    keycloak_admin.api_audience_ensure(
+        keycloak_admin.admin_client(),
+        audience=settings.KEYCLOAK_API_AUDIENCE,
+        client_ids=(settings.KEYCLOAK_CLIENT_ID,),
+    )

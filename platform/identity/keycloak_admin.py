@@ -164,3 +164,56 @@ def user_ensure(
         return str(user_id)
 
     return with_retries(ensure, what=f"user {username}")
+
+
+API_SCOPE = "indimaj-api"
+
+
+def api_audience_ensure(
+    admin: KeycloakAdmin, *, audience: str, client_ids: tuple[str, ...]
+) -> None:
+    """A client scope that puts the API audience in access tokens, default for the clients.
+
+    Realm JSON is imported only into a new realm; changes made after go-live are applied here,
+    idempotently, by `migrate_platform`.
+    """
+
+    def ensure() -> None:
+        scope = next((s for s in admin.get_client_scopes() if s["name"] == API_SCOPE), None)
+        if scope is None:
+            admin.create_client_scope(
+                {
+                    "name": API_SCOPE,
+                    "protocol": "openid-connect",
+                    "attributes": {
+                        "include.in.token.scope": "false",
+                        "display.on.consent.screen": "false",
+                    },
+                },
+                skip_exists=True,
+            )
+            scope = next(s for s in admin.get_client_scopes() if s["name"] == API_SCOPE)
+        mappers = admin.get_mappers_from_client_scope(scope["id"])
+        if not any(m.get("name") == "audience" for m in mappers):
+            admin.add_mapper_to_client_scope(
+                scope["id"],
+                {
+                    "name": "audience",
+                    "protocol": "openid-connect",
+                    "protocolMapper": "oidc-audience-mapper",
+                    "config": {
+                        "included.custom.audience": audience,
+                        "access.token.claim": "true",
+                        "id.token.claim": "false",
+                    },
+                },
+            )
+        for client_id in client_ids:
+            internal = admin.get_client_id(client_id)
+            if internal is None:
+                raise KeycloakError(f"client {client_id} missing from realm")
+            defaults = {s["name"] for s in admin.get_client_default_client_scopes(internal)}
+            if API_SCOPE not in defaults:
+                admin.add_client_default_client_scope(internal, scope["id"], {})
+
+    with_retries(ensure, what="API audience scope")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -80,19 +82,70 @@ def exchange_code(*, code: str, redirect_uri: str, code_verifier: str) -> dict[s
     return tokens
 
 
+ALLOWED_ALGORITHMS = ["RS256"]
+
+
+class JwksCache:
+    """The realm's signing keys, cached.
+
+    A token whose key id is unknown makes one refresh (Keycloak rotated its keys), but at most
+    one every `min_refresh_seconds`, so forged key ids cannot make us hammer Keycloak.
+    """
+
+    def __init__(self, url: str, *, max_age_seconds: float = 300, min_refresh_seconds: float = 10):
+        self.url = url
+        self.max_age = max_age_seconds
+        self.min_refresh = min_refresh_seconds
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def _refresh(self) -> None:
+        try:
+            response = requests.get(self.url, timeout=settings.KEYCLOAK_TIMEOUT_SECONDS)
+            response.raise_for_status()
+            key_set = jwt.PyJWKSet.from_dict(response.json())
+        except (requests.RequestException, jwt.PyJWTError, ValueError) as error:
+            raise OidcError(f"signing keys unavailable: {error}") from error
+        self._keys = {key.key_id: key for key in key_set.keys if key.key_id}
+        self._fetched_at = time.monotonic()
+
+    def key(self, kid: str) -> jwt.PyJWK:
+        with self._lock:
+            age = time.monotonic() - self._fetched_at
+            if age > self.max_age or (kid not in self._keys and age > self.min_refresh):
+                self._refresh()
+            found = self._keys.get(kid)
+        if found is None:
+            raise OidcError("unknown signing key")
+        return found
+
+    def prime(self, keys: dict[str, jwt.PyJWK]) -> None:
+        """Install keys directly (unit tests that sign their own tokens)."""
+        with self._lock:
+            self._keys = dict(keys)
+            self._fetched_at = time.monotonic()
+
+
 @lru_cache(maxsize=1)
-def _jwks_client() -> jwt.PyJWKClient:
-    # Keys are cached; a token signed with an unknown kid makes the client fetch the set again.
-    return jwt.PyJWKClient(_endpoint("certs"), cache_keys=True, lifespan=300, timeout=5)
+def jwks() -> JwksCache:
+    return JwksCache(_endpoint("certs"))
 
 
 def decode_token(token: str, *, audience: str | None) -> dict[str, Any]:
+    """Claims of a token signed by the realm, or OidcError saying why it is refused."""
     try:
-        key = _jwks_client().get_signing_key_from_jwt(token)
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as error:
+        raise OidcError(f"malformed token: {error}") from error
+    if header.get("alg") not in ALLOWED_ALGORITHMS:
+        raise OidcError(f"algorithm not accepted: {header.get('alg')}")
+    key = jwks().key(str(header.get("kid", "")))
+    try:
         claims: dict[str, Any] = jwt.decode(
             token,
             key.key,
-            algorithms=["RS256"],
+            algorithms=ALLOWED_ALGORITHMS,
             issuer=issuer(),
             audience=audience,
             options={"verify_aud": audience is not None, "require": ["exp", "iat", "iss", "sub"]},

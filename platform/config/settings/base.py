@@ -143,6 +143,8 @@ KEYCLOAK_CLIENT_ID = env("INDIMAJ_KC_CLIENT_ID", "indimaj-web")
 KEYCLOAK_CLIENT_SECRET = env("INDIMAJ_KC_CLIENT_SECRET", "indimaj-web-dev-secret")
 KEYCLOAK_ADMIN_CLIENT_ID = env("INDIMAJ_KC_ADMIN_CLIENT_ID", "indimaj-backend")
 KEYCLOAK_ADMIN_CLIENT_SECRET = env("INDIMAJ_KC_ADMIN_CLIENT_SECRET", "indimaj-backend-dev-secret")
+# Access tokens for the API carry this audience (client scope "indimaj-api", see identity.realm).
+KEYCLOAK_API_AUDIENCE = env("INDIMAJ_KC_API_AUDIENCE", "indimaj-api")
 KEYCLOAK_HEALTH_URL = env("INDIMAJ_KC_HEALTH_URL", "http://127.0.0.1:59000/health/ready")
 KEYCLOAK_TIMEOUT_SECONDS = 5
 LOGIN_URL = "identity:login"

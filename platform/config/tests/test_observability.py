@@ -12,7 +12,7 @@ from config.observability import ContextFilter, JsonFormatter
 pytestmark = pytest.mark.django_db
 
 
-def _format(message: str) -> dict:
+def _format(message: str) -> dict[str, str]:
     record = logging.LogRecord("indimaj.test", logging.INFO, __file__, 1, message, (), None)
     ContextFilter().filter(record)
     return json.loads(JsonFormatter().format(record))
