@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from identity.middleware import SESSION_TENANT_KEY
+from identity.permissions import SESSION_HABILITATIONS_KEY
 from tenants import jobs, services
 from tenants.models import Organisation, OrganisationKind
 from tests.support.processes import VENV_BIN, Child, child_env
@@ -77,11 +78,12 @@ def login_client(client):
     """A Django test client logged in on one tenant's host, as the OIDC callback would do."""
     from identity.models import User
 
-    def login(organisation: Organisation, username: str = "agent.test"):
+    def login(organisation: Organisation, username: str = "agent.test", roles=("admin",)):
         user, _ = User.objects.get_or_create(username=username, keycloak_sub=f"sub-{username}")
         client.force_login(user)
         session = client.session
         session[SESSION_TENANT_KEY] = organisation.schema_name
+        session[SESSION_HABILITATIONS_KEY] = [[role, None] for role in roles]
         session.save()
         client.defaults["HTTP_HOST"] = host_of(organisation)
         return client

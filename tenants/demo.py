@@ -34,11 +34,12 @@ class DemoUser:
     last_name: str
     organisations: tuple[str, ...] = ()
     realm_roles: tuple[str, ...] = ()
+    habilitations: tuple[str, ...] = ()
 
 
 USERS = (
-    DemoUser("amina.sante", "Amina", "El Idrissi", organisations=("sante",)),
-    DemoUser("youssef.fes", "Youssef", "Benjelloun", organisations=("commune-fes",)),
+    DemoUser("amina.sante", "Amina", "El Idrissi", ("sante",), habilitations=("admin",)),
+    DemoUser("youssef.fes", "Youssef", "Benjelloun", ("commune-fes",), habilitations=("lecture",)),
     DemoUser("karim.tgr", "Karim", "Alaoui", realm_roles=("tgr-operateur",)),
 )
 
@@ -60,7 +61,12 @@ def demo_provision() -> list[str]:
             password=DEMO_PASSWORD,
             organization_aliases=user.organisations,
             realm_roles=user.realm_roles,
+            habilitations=user.habilitations,
         )
-        where = ", ".join(user.organisations) or "console " + apex + "/console/jobs/"
+        where = (
+            f"{', '.join(user.organisations)}: {', '.join(user.habilitations)}"
+            if user.organisations
+            else f"console {apex}/console/jobs/"
+        )
         lines.append(f"login {user.username} / {DEMO_PASSWORD}  ({where})")
     return lines

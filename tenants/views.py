@@ -4,19 +4,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from audit import selectors as audit_selectors
-from identity.decorators import login_required
+from identity import permissions
+from identity.permissions import Action
 from tenants import selectors, services
 
 
-@login_required
+@permissions.requires(Action.ACCUEIL_VOIR)
 def home(request: HttpRequest) -> HttpResponse:
+    held = permissions.from_session(request.session.get(permissions.SESSION_HABILITATIONS_KEY))
+    can_read_journal = permissions.allowed(held, Action.JOURNAL_LIRE)
+    events = audit_selectors.audit_event_list_recent(limit=10) if can_read_journal else None
     return render(
         request,
         "tenants/home.html",
-        {"events": audit_selectors.audit_event_list_recent(limit=10)},
+        {"events": events, "can_read_journal": can_read_journal, "habilitations": sorted(held)},
     )
 
 
+@permissions.public
 def platform_home(request: HttpRequest) -> HttpResponse:
     organisations = [
         (organisation, services.tenant_base_url(organisation.code))

@@ -3,8 +3,8 @@
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from audit.api import router as audit_router
 from identity.api_auth import bearer
+from tenants.api import router as journal_router
 
 # Every endpoint needs a caller: a bearer token (integrations, other software) or the browser
 # session of a person logged in on this tenant's host.
@@ -15,4 +15,4 @@ api = NinjaAPI(
     docs_url="/docs",
     auth=[bearer, django_auth],
 )
-api.add_router("/journal", audit_router)
+api.add_router("/journal", journal_router)

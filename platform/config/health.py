@@ -12,6 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from identity import permissions
 from tenants import jobs
 
 
@@ -49,6 +50,7 @@ CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
+@permissions.public
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

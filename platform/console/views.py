@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from identity.decorators import platform_role_required
+from identity.permissions import platform_role_required
 from tenants import selectors, services
 
 OPERATOR_ROLES = ("tgr-operateur", "plateforme-admin")

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 
 from identity import oidc
+from identity.habilitations import Habilitation, habilitations_of
 
 
 @dataclass(frozen=True)
@@ -22,18 +23,22 @@ class ApiPrincipal:
     client_id: str
     organizations: frozenset[str]
     realm_roles: frozenset[str]
+    habilitations: frozenset[Habilitation] = frozenset()
 
     def get_username(self) -> str:
         return self.username
 
 
-def principal_from_claims(claims: dict[str, Any]) -> ApiPrincipal:
+def principal_from_claims(claims: dict[str, Any], *, organization: str | None) -> ApiPrincipal:
     return ApiPrincipal(
         subject=str(claims["sub"]),
         username=str(claims.get("preferred_username") or claims["sub"]),
         client_id=str(claims.get("azp") or ""),
         organizations=frozenset(oidc.organizations_of(claims)),
         realm_roles=frozenset(oidc.realm_roles_of(claims)),
+        habilitations=(
+            habilitations_of(claims, organization=organization) if organization else frozenset()
+        ),
     )
 
 
@@ -45,14 +50,11 @@ class KeycloakBearer(HttpBearer):
             claims = oidc.decode_token(token, audience=settings.KEYCLOAK_API_AUDIENCE)
         except oidc.OidcError as error:
             raise AuthenticationError(401, f"Jeton refusé : {error}") from error
-        principal = principal_from_claims(claims)
         tenant = getattr(request, "tenant", None)
-        code = getattr(tenant, "code", None)
-        if (
-            tenant is not None
-            and tenant.schema_name != "public"
-            and code not in principal.organizations
-        ):
+        on_tenant = tenant is not None and tenant.schema_name != "public"
+        code = str(getattr(tenant, "code", "")) if on_tenant else None
+        principal = principal_from_claims(claims, organization=code)
+        if on_tenant and code not in principal.organizations:
             raise AuthorizationError(403, f"Jeton émis pour une autre organisation que « {code} ».")
         return principal
 

@@ -33,8 +33,13 @@ def person_ensure(
     password: str,
     organization_aliases: tuple[str, ...] = (),
     realm_roles: tuple[str, ...] = (),
+    habilitations: tuple[str, ...] = (),
 ) -> str:
-    """A Keycloak user, member of the given tenants' organizations (demo and tests)."""
+    """A Keycloak user, member of the given tenants' organizations (demo and tests).
+
+    `habilitations` are group names (`admin`, `gestionnaire@FES`…) granted in every one of
+    those organizations.
+    """
     admin = keycloak_admin.admin_client()
     org_ids = []
     for alias in organization_aliases:
@@ -42,7 +47,7 @@ def person_ensure(
         if org_id is None:
             raise keycloak_admin.KeycloakUnavailableError(f"organization {alias} does not exist")
         org_ids.append(org_id)
-    return keycloak_admin.user_ensure(
+    user_id = keycloak_admin.user_ensure(
         admin,
         username=username,
         email=email,
@@ -52,12 +57,20 @@ def person_ensure(
         realm_roles=realm_roles,
         organization_ids=tuple(org_ids),
     )
+    if habilitations:
+        for org_id in org_ids:
+            keycloak_admin.organization_groups_ensure(
+                admin, org_id=org_id, user_id=user_id, group_names=habilitations
+            )
+    return user_id
 
 
 def realm_ensure() -> None:
     """Realm settings that came after the first import (run by migrate_platform)."""
+    admin = keycloak_admin.admin_client()
+    keycloak_admin.organization_group_mapper_ensure(admin)
     keycloak_admin.api_audience_ensure(
-        keycloak_admin.admin_client(),
+        admin,
         audience=settings.KEYCLOAK_API_AUDIENCE,
         client_ids=(settings.KEYCLOAK_CLIENT_ID,),
     )

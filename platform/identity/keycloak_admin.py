@@ -6,6 +6,7 @@ back: callers may retry it, and a reconcile job re-runs it.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -217,3 +218,63 @@ def api_audience_ensure(
                 admin.add_client_default_client_scope(internal, scope["id"], {})
 
     with_retries(ensure, what="API audience scope")
+
+
+def organization_group_mapper_ensure(admin: KeycloakAdmin) -> None:
+    """Put the member's groups of the requested organization in the token (ADR 0002)."""
+
+    def ensure() -> None:
+        scope = next((s for s in admin.get_client_scopes() if s["name"] == "organization"), None)
+        if scope is None:
+            raise KeycloakError("client scope 'organization' missing: are Organizations enabled?")
+        mappers = admin.get_mappers_from_client_scope(scope["id"])
+        if any(m.get("protocolMapper") == GROUP_MAPPER for m in mappers):
+            return
+        admin.add_mapper_to_client_scope(
+            scope["id"],
+            {
+                "name": "organization groups",
+                "protocol": "openid-connect",
+                "protocolMapper": GROUP_MAPPER,
+                "config": {
+                    "access.token.claim": "true",
+                    "id.token.claim": "true",
+                    "introspection.token.claim": "true",
+                },
+            },
+        )
+
+    with_retries(ensure, what="organization group mapper")
+
+
+GROUP_MAPPER = "oidc-organization-group-membership-mapper"
+
+
+def organization_groups_ensure(
+    admin: KeycloakAdmin, *, org_id: str, user_id: str, group_names: tuple[str, ...]
+) -> None:
+    """The user is a member of these groups of the organization (created when missing).
+
+    python-keycloak 7.1 has no organization-group calls: raw admin REST calls.
+    """
+    base = f"admin/realms/{admin.connection.realm_name}/organizations/{org_id}/groups"
+
+    def groups() -> dict[str, str]:
+        answer = admin.connection.raw_get(base)
+        answer.raise_for_status()
+        return {g["name"]: g["id"] for g in answer.json()}
+
+    def ensure() -> None:
+        existing = groups()
+        for name in group_names:
+            if name not in existing:
+                created = admin.connection.raw_post(base, data=json.dumps({"name": name}))
+                if created.status_code not in (201, 409):
+                    raise KeycloakError(f"group {name}: {created.status_code} {created.text[:200]}")
+        existing = groups()
+        for name in group_names:
+            added = admin.connection.raw_put(f"{base}/{existing[name]}/members/{user_id}", data="")
+            if added.status_code not in (204, 409):
+                raise KeycloakError(f"membership {name}: {added.status_code} {added.text[:200]}")
+
+    with_retries(ensure, what=f"organization groups {group_names}")

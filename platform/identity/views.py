@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit_services
-from identity import oidc, services
-from identity.decorators import SESSION_ROLES_KEY
+from identity import habilitations, oidc, services
 from identity.middleware import SESSION_TENANT_KEY
+from identity.permissions import SESSION_HABILITATIONS_KEY, SESSION_ROLES_KEY, public
 
 logger = logging.getLogger(__name__)
 FLOW_KEY = "indimaj_oidc_flow"
@@ -40,6 +40,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return "/"
 
 
+@public
 @require_GET
 def login_start(request: HttpRequest) -> HttpResponse:
     flow = oidc.login_request(
@@ -58,6 +59,7 @@ def _denied(request: HttpRequest, reason: str) -> HttpResponse:
     return render(request, "identity/denied.html", {"reason": reason}, status=403)
 
 
+@public
 @require_GET
 def login_callback(request: HttpRequest) -> HttpResponse:
     flow = request.session.pop(FLOW_KEY, None)
@@ -98,6 +100,9 @@ def login_callback(request: HttpRequest) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_TENANT_KEY] = request.tenant.schema_name  # type: ignore[attr-defined]
     request.session[SESSION_ROLES_KEY] = sorted(oidc.realm_roles_of(access_claims))
+    request.session[SESSION_HABILITATIONS_KEY] = habilitations.to_session(
+        habilitations.habilitations_of(access_claims, organization=code) if code else frozenset()
+    )
     request.session[ID_TOKEN_KEY] = tokens["id_token"]
     with transaction.atomic():
         audit_services.audit_record(
@@ -106,6 +111,7 @@ def login_callback(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(flow["next"])
 
 
+@public
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     """Ends the Django session, then the Keycloak session (RP-initiated logout)."""

@@ -27,6 +27,7 @@ def person_of_a(django_db_setup):
         last_name="Bennani",
         password=PASSWORD,
         organization_aliases=("test-a",),
+        habilitations=("lecture",),
     )
     return "nadia.test-a"
 

@@ -5,9 +5,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from identity.decorators import SESSION_ROLES_KEY
 from identity.middleware import SESSION_TENANT_KEY
 from identity.models import User
+from identity.permissions import SESSION_ROLES_KEY
 from tenants.models import FailedJob, FailedJobStatus
 
 pytestmark = pytest.mark.django_db

@@ -56,6 +56,7 @@ def api_person(django_db_setup):
         last_name="Chraibi",
         password=PASSWORD,
         organization_aliases=("test-a",),
+        habilitations=("admin",),
     )
     return "omar.api-a"
 

@@ -1,0 +1,139 @@
+"""The permission matrix: which tenant roles may do which action. The only place that says so.
+
+Every page and API operation declares one action (or is explicitly public); the test
+`test_permission_matrix` walks the URL confs and fails for any that does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja.errors import AuthorizationError
+
+from identity.habilitations import TENANT_ROLES, Habilitation, from_session
+
+__all__ = [
+    "Action",
+    "allowed",
+    "api_requires",
+    "from_session",
+    "platform_role_required",
+    "public",
+    "requires",
+]
+
+SESSION_HABILITATIONS_KEY = "indimaj_habilitations"
+SESSION_ROLES_KEY = "indimaj_realm_roles"
+ACCESS_RULE_ATTR = "indimaj_access_rule"
+PageView = Callable[..., HttpResponse]
+
+
+class Action(StrEnum):
+    ACCUEIL_VOIR = "accueil.voir"
+    JOURNAL_LIRE = "journal.lire"
+
+
+ALL_ROLES = frozenset(TENANT_ROLES)
+
+MATRIX: dict[Action, frozenset[str]] = {
+    Action.ACCUEIL_VOIR: ALL_ROLES,
+    Action.JOURNAL_LIRE: frozenset({"admin"}),
+}
+
+
+def roles_for(action: Action) -> frozenset[str]:
+    return MATRIX[action]
+
+
+def allowed(habilitations: frozenset[Habilitation], action: Action) -> bool:
+    return any(h.role in MATRIX[action] for h in habilitations)
+
+
+def _to_login(request: HttpRequest) -> HttpResponse:
+    """Anonymous visitors go through Keycloak, then come back to the page they asked for."""
+    query = urlencode({"next": request.get_full_path()})
+    return HttpResponseRedirect(f"{reverse('identity:login')}?{query}")
+
+
+def mark(view: Callable[..., Any], rule: str) -> None:
+    setattr(view, ACCESS_RULE_ATTR, rule)
+
+
+def public(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A page anyone may open (landing page, health, login itself)."""
+    mark(view, "public")
+    return view
+
+
+def requires(action: Action) -> Callable[[PageView], PageView]:
+    """Tenant pages: a logged-in member holding a role that the matrix allows for `action`."""
+
+    def decorator(view: PageView) -> PageView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return _to_login(request)
+            held = from_session(request.session.get(SESSION_HABILITATIONS_KEY))
+            if not allowed(held, action):
+                reason = (
+                    _("Aucune habilitation ne vous est encore attribuée dans cette organisation.")
+                    if not held
+                    else _("Votre habilitation ne permet pas cette action.")
+                )
+                return render(request, "identity/denied.html", {"reason": reason}, status=403)
+            return view(request, *args, **kwargs)
+
+        mark(wrapper, f"action:{action}")
+        return wrapper
+
+    return decorator
+
+
+def api_requires(action: Action) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """API operations: the caller (bearer principal or session) must hold the action."""
+
+    def decorator(operation: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(operation)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            principal = getattr(request, "auth", None)
+            held = getattr(principal, "habilitations", None)
+            if held is None:  # a browser session
+                held = from_session(request.session.get(SESSION_HABILITATIONS_KEY))
+            if not allowed(held, action):
+                raise AuthorizationError(
+                    403, _("Votre habilitation ne permet pas cette action (%(a)s).") % {"a": action}
+                )
+            return operation(request, *args, **kwargs)
+
+        mark(wrapper, f"action:{action}")
+        return wrapper
+
+    return decorator
+
+
+def platform_role_required(*roles: str) -> Callable[[PageView], PageView]:
+    """Platform pages (apex host) for holders of one of the given Keycloak realm roles."""
+
+    def decorator(view: PageView) -> PageView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return _to_login(request)
+            held = set(request.session.get(SESSION_ROLES_KEY, []))
+            if not held.intersection(roles):
+                reason = _("Cette page est réservée aux opérateurs de la plateforme.")
+                return render(request, "identity/denied.html", {"reason": reason}, status=403)
+            return view(request, *args, **kwargs)
+
+        mark(wrapper, "platform:" + ",".join(roles))
+        return wrapper
+
+    return decorator
