@@ -12,4 +12,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("identity.urls")),
     path("api/v1/", api.urls),
+    path("unites/", include("modules.unites.urls")),
 ]

@@ -53,6 +53,7 @@ SHARED_APPS = [
 # Everything under modules/ is tenant data. audit keeps one chain per schema, so it is in both.
 TENANT_APPS = [
     "audit",
+    "modules.unites",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
