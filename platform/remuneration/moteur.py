@@ -12,7 +12,7 @@ from typing import Any
 
 from remuneration.arrondi import BP, arrondi, texte
 from remuneration.erreurs import DonneeInvalide
-from remuneration.parametres import ParametresPaie
+from remuneration.parametres import ParametresPaie, TrancheIR
 from remuneration.situation import Indemnite, Situation
 
 GAIN = "gain"
@@ -146,6 +146,34 @@ def _tranche_index(montant: int, bornes: list[int | None]) -> int:
         if borne is None or montant <= borne:
             return index
     return len(bornes) - 1
+
+
+def frais_professionnels(*, brut_imposable: int, parametres: ParametresPaie) -> tuple[int, int]:
+    """(monthly frais professionnels, rate in bp): the rate of the tranche holding 12 × the
+    monthly gross taxable, the monthly amount capped at the annual cap / 12, rounded once."""
+    p = parametres
+    index = _tranche_index(12 * brut_imposable, [t.borne_centimes for t in p.fp_tranches])
+    taux = p.fp_tranches[index].taux_bp
+    montant = arrondi(
+        numerateur=min(brut_imposable * taux * 12, p.fp_plafond_annuel_centimes * BP),
+        denominateur=12 * BP,
+    )
+    return montant, taux
+
+
+def ir_mensuel(
+    *, net_imposable: int, personnes_a_charge: int, parametres: ParametresPaie
+) -> tuple[int, TrancheIR, int]:
+    """(monthly IR, tranche applied, annual family reduction):
+    max(0, barème(12 × net imposable) − reduction × min(max, personnes)) / 12, rounded once."""
+    p = parametres
+    annuel = 12 * net_imposable
+    tranche = p.ir_tranches[_tranche_index(annuel, [t.borne_centimes for t in p.ir_tranches])]
+    reduction = (
+        min(personnes_a_charge, p.reduction_personnes_max) * p.reduction_par_personne_centimes
+    )
+    impot_e4 = annuel * tranche.taux_bp - tranche.deduction_centimes * BP - reduction * BP
+    return arrondi(numerateur=max(0, impot_e4), denominateur=12 * BP), tranche, reduction
 
 
 def calculer(*, situation: Situation, parametres: ParametresPaie) -> Bulletin:
@@ -307,12 +335,7 @@ def calculer(*, situation: Situation, parametres: ParametresPaie) -> Bulletin:
         element("MUT", RETENUE, s.mutuelle_centimes)
 
     # Frais professionnels.
-    i_fp = _tranche_index(12 * brut_imposable, [t.borne_centimes for t in p.fp_tranches])
-    taux_fp = p.fp_tranches[i_fp].taux_bp
-    fp = arrondi(
-        numerateur=min(brut_imposable * taux_fp * 12, p.fp_plafond_annuel_centimes * BP),
-        denominateur=12 * BP,
-    )
+    fp, taux_fp = frais_professionnels(brut_imposable=brut_imposable, parametres=p)
     trace(
         "Frais professionnels : taux selon le brut imposable annuel, plafond annuel / 12",
         f"12 × {texte(brut_imposable)} = {texte(12 * brut_imposable)} → "
@@ -331,12 +354,10 @@ def calculer(*, situation: Situation, parametres: ParametresPaie) -> Bulletin:
 
     # IR.
     annuel_imposable = 12 * net_imposable
-    i_ir = _tranche_index(annuel_imposable, [t.borne_centimes for t in p.ir_tranches])
-    tranche = p.ir_tranches[i_ir]
-    personnes = min(s.personnes_a_charge_ir, p.reduction_personnes_max)
-    reduction = personnes * p.reduction_par_personne_centimes
+    ir, tranche, reduction = ir_mensuel(
+        net_imposable=net_imposable, personnes_a_charge=s.personnes_a_charge_ir, parametres=p
+    )
     impot_e4 = annuel_imposable * tranche.taux_bp - tranche.deduction_centimes * BP
-    ir = arrondi(numerateur=max(0, impot_e4 - reduction * BP), denominateur=12 * BP)
     trace(
         "IR annuel brut = barème(12 × net imposable)",
         f"{texte(annuel_imposable)} × {tranche.taux_bp / 100:.2f} % − "

@@ -1,0 +1,96 @@
+"""Properties on random situations: net ≤ gross, gross non-decreasing in indice, and the batch
+path equal to the scalar path to the centime."""
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from remuneration.lot import calculer_lot, population_depuis_situations
+from remuneration.moteur import TOTAUX, calculer
+from remuneration.situation import ECHELLES, REGIMES, Indemnite, Retenue, Situation
+from remuneration.sources import parametres_fixtures
+
+MOIS = st.sampled_from(
+    [
+        date(2016, 6, 1),
+        date(2018, 3, 1),
+        date(2021, 7, 1),
+        date(2024, 12, 1),
+        date(2025, 8, 1),
+        date(2026, 2, 1),
+    ]
+)
+MONTANT = st.integers(min_value=0, max_value=3_000_000)
+
+indemnites = st.lists(
+    st.builds(
+        Indemnite,
+        code=st.sampled_from(["SUJ", "FCT", "REP", "TEC"]),
+        montant_centimes=MONTANT,
+        imposable=st.booleans(),
+        soumise_retraite=st.booleans(),
+    ),
+    max_size=4,
+).map(tuple)
+
+situations = st.builds(
+    Situation,
+    indice=st.integers(min_value=100, max_value=1200),
+    echelle=st.sampled_from(ECHELLES),
+    zone=st.sampled_from(["A", "B", "C"]),
+    enfants_allocations=st.integers(min_value=0, max_value=9),
+    personnes_a_charge_ir=st.integers(min_value=0, max_value=9),
+    regime_retraite=st.sampled_from(REGIMES),
+    indemnites=indemnites,
+    mutuelle_centimes=st.integers(min_value=0, max_value=50_000),
+    autres_retenues=st.lists(
+        st.builds(Retenue, code=st.just("PRET"), montant_centimes=st.integers(0, 200_000)),
+        max_size=2,
+    ).map(tuple),
+    hausses_generales=st.booleans(),
+)
+
+
+def _sans_rcar_avant_2021(situation: Situation, mois: date) -> Situation:
+    # The RCAR ceiling is only known from 2021 (an error before, tested elsewhere).
+    if mois.year < 2021 and situation.regime_retraite == "RCAR":
+        return replace(situation, regime_retraite="CMR")
+    return situation
+
+
+@settings(max_examples=200, deadline=None)
+@given(situation=situations, mois=MOIS)
+def test_net_never_exceeds_gross(situation, mois):
+    situation = _sans_rcar_avant_2021(situation, mois)
+    totaux = calculer(situation=situation, parametres=parametres_fixtures(mois)).totaux
+    assert totaux["net"] <= totaux["brut"]
+    assert totaux["brut_imposable"] <= totaux["brut"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(situation=situations, mois=MOIS, hausse=st.integers(min_value=1, max_value=300))
+def test_gross_is_non_decreasing_in_indice(situation, mois, hausse):
+    situation = _sans_rcar_avant_2021(situation, mois)
+    parametres = parametres_fixtures(mois)
+    plus_haut = replace(situation, indice=situation.indice + hausse)
+    assert (
+        calculer(situation=plus_haut, parametres=parametres).totaux["brut"]
+        >= calculer(situation=situation, parametres=parametres).totaux["brut"]
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(population=st.lists(situations, min_size=1, max_size=40), mois=MOIS)
+def test_batch_path_equals_scalar_path_to_the_centime(population, mois):
+    population = [_sans_rcar_avant_2021(s, mois) for s in population]
+    parametres = parametres_fixtures(mois)
+
+    lot = calculer_lot(population=population_depuis_situations(population), parametres=parametres)
+
+    for index, situation in enumerate(population):
+        scalaire = calculer(situation=situation, parametres=parametres).totaux
+        assert {k: int(lot[k][index]) for k in TOTAUX} == scalaire
+    assert all(colonne.dtype == np.int64 for colonne in lot.values())
