@@ -179,6 +179,11 @@ def parametre_corriger(
             champ="valeur",
             message=f"la valeur n'a pas la forme des valeurs existantes de « {code} »",
         )
+    precedente = (
+        Parametre.objects.filter(code=code, valide_du=valide_du)
+        .order_by("-enregistre_le", "-id")
+        .first()
+    )
     row = Parametre.objects.create(
         code=code,
         valide_du=valide_du,
@@ -198,7 +203,8 @@ def parametre_corriger(
             "code": code,
             "valide_du": valide_du.isoformat(),
             "valeur": valeur,
-            "ancienne_valeur": reference.valeur,
+            "valeur_remplacee": None if precedente is None else precedente.valeur,
+            "version_remplacee": None if precedente is None else precedente.id,
             "motif": motif,
         },
     )
