@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("identity.urls")),
     path("api/v1/", api.urls),
     path("unites/", include("modules.unites.urls")),
+    path("habilitations/", include("modules.habilitations.urls")),
 ]

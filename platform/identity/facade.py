@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from keycloak import KeycloakAdmin
 
 from identity import keycloak_admin
+from identity.habilitations import Habilitation
 
 
 def tenant_identity_ensure(*, alias: str, name: str, base_url: str) -> str:
@@ -74,3 +78,145 @@ def realm_ensure() -> None:
         audience=settings.KEYCLOAK_API_AUDIENCE,
         client_ids=(settings.KEYCLOAK_CLIENT_ID,),
     )
+
+
+# --- Tenant members and their habilitations (used by the tenant admin pages) -----------------
+
+OTP_ROLES = frozenset({"admin", "valideur"})
+
+
+@dataclass(frozen=True)
+class TenantMember:
+    user_id: str
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    enabled: bool
+    habilitations: frozenset[Habilitation]
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.username
+
+
+class UnknownTenantError(RuntimeError):
+    pass
+
+
+def _org_id(admin: KeycloakAdmin, alias: str) -> str:
+    org_id = keycloak_admin.organization_id_by_alias(admin, alias)
+    if org_id is None:
+        raise UnknownTenantError(f"Keycloak has no organization {alias}: run the reconcile")
+    return org_id
+
+
+def tenant_members(*, alias: str) -> list[TenantMember]:
+    """Every member of the tenant's organization with their habilitations there."""
+    admin = keycloak_admin.admin_client()
+    org_id = _org_id(admin, alias)
+    held: dict[str, set[Habilitation]] = {}
+    for name, group_id in keycloak_admin.organization_groups(admin, org_id=org_id).items():
+        habilitation = Habilitation.from_group(name)
+        if habilitation is None:
+            continue
+        for user_id in keycloak_admin.organization_group_members(
+            admin, org_id=org_id, group_id=group_id
+        ):
+            held.setdefault(user_id, set()).add(habilitation)
+    members = [
+        TenantMember(
+            user_id=str(user["id"]),
+            username=str(user.get("username", "")),
+            email=str(user.get("email", "")),
+            first_name=str(user.get("firstName", "")),
+            last_name=str(user.get("lastName", "")),
+            enabled=bool(user.get("enabled", True)),
+            habilitations=frozenset(held.get(str(user["id"]), set())),
+        )
+        for user in admin.get_organization_members(org_id)
+    ]
+    return sorted(members, key=lambda m: (m.last_name.lower(), m.first_name.lower(), m.username))
+
+
+def tenant_member_get(*, alias: str, user_id: str) -> TenantMember | None:
+    """The member with this id in this tenant, or None (missing and not-ours look the same)."""
+    return next((m for m in tenant_members(alias=alias) if m.user_id == user_id), None)
+
+
+def tenant_member_invite(
+    *, alias: str, email: str, first_name: str, last_name: str
+) -> tuple[str, bool]:
+    """Make the person a member; a new account gets Keycloak's e-mail to set its password.
+
+    Returns (user id, whether the account was created). An existing account (the person works
+    for another ordonnateur too) is only added to this organization: its profile is not ours.
+    """
+    admin = keycloak_admin.admin_client()
+    org_id = _org_id(admin, alias)
+    existing = keycloak_admin.user_by_email(admin, email)
+    created = existing is None
+    if existing is None:
+        user_id = str(
+            admin.create_user(
+                {
+                    "username": email.lower(),
+                    "email": email.lower(),
+                    "firstName": first_name,
+                    "lastName": last_name,
+                    "enabled": True,
+                    "emailVerified": False,
+                    "requiredActions": ["UPDATE_PASSWORD", "VERIFY_EMAIL"],
+                },
+                exist_ok=False,
+            )
+        )
+    else:
+        user_id = str(existing["id"])
+    members = {str(m["id"]) for m in admin.get_organization_members(org_id)}
+    if user_id not in members:
+        admin.organization_user_add(user_id, org_id)
+    if created:
+        # No redirect back to a tenant host: Keycloak accepts only registered redirect URIs.
+        admin.send_update_account(
+            user_id=user_id, payload=["UPDATE_PASSWORD", "VERIFY_EMAIL"], lifespan=72 * 3600
+        )
+    return user_id, created
+
+
+def tenant_habilitation_grant(*, alias: str, user_id: str, habilitation: Habilitation) -> None:
+    """Grant role × perimeter; roles that need a second factor make OTP a required action."""
+    admin = keycloak_admin.admin_client()
+    org_id = _org_id(admin, alias)
+    keycloak_admin.organization_groups_ensure(
+        admin, org_id=org_id, user_id=user_id, group_names=(habilitation.group_name,)
+    )
+    if habilitation.role in OTP_ROLES and not keycloak_admin.user_has_otp(admin, user_id):
+        keycloak_admin.user_require_actions(admin, user_id=user_id, actions=("CONFIGURE_TOTP",))
+
+
+def tenant_habilitation_revoke(*, alias: str, user_id: str, habilitation: Habilitation) -> None:
+    admin = keycloak_admin.admin_client()
+    org_id = _org_id(admin, alias)
+    group_id = keycloak_admin.organization_groups(admin, org_id=org_id).get(habilitation.group_name)
+    if group_id is not None:
+        keycloak_admin.organization_group_member_remove(
+            admin, org_id=org_id, group_id=group_id, user_id=user_id
+        )
+
+
+def tenant_member_remove(*, alias: str, user_id: str) -> bool:
+    """End the membership (and its habilitations). Disables the account only when it belonged
+    to this tenant alone. Returns whether the account was disabled."""
+    admin = keycloak_admin.admin_client()
+    org_id = _org_id(admin, alias)
+    for group_id in keycloak_admin.organization_groups(admin, org_id=org_id).values():
+        keycloak_admin.organization_group_member_remove(
+            admin, org_id=org_id, group_id=group_id, user_id=user_id
+        )
+    admin.organization_user_remove(user_id, org_id)
+    if admin.get_user_organizations(user_id):
+        return False
+    admin.update_user(user_id, {"enabled": False})
+    admin.user_logout(user_id)
+    return True

@@ -278,3 +278,52 @@ def organization_groups_ensure(
                 raise KeycloakError(f"membership {name}: {added.status_code} {added.text[:200]}")
 
     with_retries(ensure, what=f"organization groups {group_names}")
+
+
+def _org_groups_base(admin: KeycloakAdmin, org_id: str) -> str:
+    return f"admin/realms/{admin.connection.realm_name}/organizations/{org_id}/groups"
+
+
+def organization_groups(admin: KeycloakAdmin, *, org_id: str) -> dict[str, str]:
+    """Group name → group id, for the organization's (flat) habilitation groups."""
+    answer = admin.connection.raw_get(_org_groups_base(admin, org_id), max=-1)
+    if answer.status_code != 200:
+        raise KeycloakError(f"organization groups: {answer.status_code} {answer.text[:200]}")
+    return {g["name"]: g["id"] for g in answer.json()}
+
+
+def organization_group_members(admin: KeycloakAdmin, *, org_id: str, group_id: str) -> list[str]:
+    answer = admin.connection.raw_get(
+        f"{_org_groups_base(admin, org_id)}/{group_id}/members", max=-1
+    )
+    if answer.status_code != 200:
+        raise KeycloakError(f"group members: {answer.status_code} {answer.text[:200]}")
+    return [str(user["id"]) for user in answer.json()]
+
+
+def organization_group_member_remove(
+    admin: KeycloakAdmin, *, org_id: str, group_id: str, user_id: str
+) -> None:
+    answer = admin.connection.raw_delete(
+        f"{_org_groups_base(admin, org_id)}/{group_id}/members/{user_id}"
+    )
+    if answer.status_code not in (204, 404):
+        raise KeycloakError(f"remove from group: {answer.status_code} {answer.text[:200]}")
+
+
+def user_by_email(admin: KeycloakAdmin, email: str) -> dict[str, Any] | None:
+    for user in admin.get_users({"email": email, "exact": True}):
+        if str(user.get("email", "")).lower() == email.lower():
+            return dict(user)
+    return None
+
+
+def user_has_otp(admin: KeycloakAdmin, user_id: str) -> bool:
+    return any(c.get("type") == "otp" for c in admin.get_credentials(user_id))
+
+
+def user_require_actions(admin: KeycloakAdmin, *, user_id: str, actions: tuple[str, ...]) -> None:
+    user = admin.get_user(user_id)
+    wanted = sorted(set(user.get("requiredActions") or []) | set(actions))
+    if wanted != sorted(user.get("requiredActions") or []):
+        admin.update_user(user_id, {"requiredActions": wanted})

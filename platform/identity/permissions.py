@@ -39,6 +39,8 @@ PageView = Callable[..., HttpResponse]
 class Action(StrEnum):
     ACCUEIL_VOIR = "accueil.voir"
     JOURNAL_LIRE = "journal.lire"
+    HABILITATIONS_VOIR = "habilitations.voir"
+    HABILITATIONS_GERER = "habilitations.gerer"
 
 
 ALL_ROLES = frozenset(TENANT_ROLES)
@@ -46,6 +48,8 @@ ALL_ROLES = frozenset(TENANT_ROLES)
 MATRIX: dict[Action, frozenset[str]] = {
     Action.ACCUEIL_VOIR: ALL_ROLES,
     Action.JOURNAL_LIRE: frozenset({"admin"}),
+    Action.HABILITATIONS_VOIR: frozenset({"admin"}),
+    Action.HABILITATIONS_GERER: frozenset({"admin"}),
 }
 
 

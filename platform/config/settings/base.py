@@ -54,6 +54,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "audit",
     "modules.unites",
+    "modules.habilitations",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

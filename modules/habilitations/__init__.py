@@ -1,0 +1,1 @@
+"""The tenant admin's pages: members, invitations, habilitations (role × perimeter)."""

@@ -1,0 +1,128 @@
+"""Writes on members and habilitations: Keycloak first (read back), then the audit row.
+
+Keycloak cannot join our transaction: each call is idempotent, so a failed step can be
+replayed; nothing is recorded as done before Keycloak confirmed it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit import services as audit_services
+from identity import facade as identity_facade
+from identity.habilitations import TENANT_ROLES, Habilitation
+
+UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def habilitation_parse(*, role: str, unit: str) -> Habilitation:
+    """A habilitation from form input, or a ValidationError naming the field to fix."""
+    if role not in TENANT_ROLES:
+        raise ValidationError({"role": _("Rôle inconnu : %(r)s") % {"r": role}})
+    unit = unit.strip().upper()
+    if unit and not UNIT_CODE.match(unit):
+        raise ValidationError(
+            {"unite": _("Code d'unité invalide : lettres majuscules, chiffres et tirets.")}
+        )
+    return Habilitation(role=role, unit=unit or None)
+
+
+def member_invite(
+    *,
+    tenant_code: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    habilitation: Habilitation,
+    actor: str,
+) -> str:
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise ValidationError({"email": _("Adresse électronique invalide.")})
+    if not first_name.strip() or not last_name.strip():
+        raise ValidationError({"nom": _("Le prénom et le nom sont obligatoires.")})
+    user_id, created = identity_facade.tenant_member_invite(
+        alias=tenant_code,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    identity_facade.tenant_habilitation_grant(
+        alias=tenant_code, user_id=user_id, habilitation=habilitation
+    )
+    with transaction.atomic():
+        audit_services.audit_record(
+            actor=actor,
+            action="membre.invite",
+            object_type="utilisateur",
+            object_id=user_id,
+            data={"compte_cree": created, "habilitation": habilitation.group_name},
+        )
+    return user_id
+
+
+def habilitation_grant(
+    *,
+    tenant_code: str,
+    member: identity_facade.TenantMember,
+    habilitation: Habilitation,
+    actor: str,
+) -> None:
+    identity_facade.tenant_habilitation_grant(
+        alias=tenant_code, user_id=member.user_id, habilitation=habilitation
+    )
+    with transaction.atomic():
+        audit_services.audit_record(
+            actor=actor,
+            action="habilitation.accordee",
+            object_type="utilisateur",
+            object_id=member.user_id,
+            data={"habilitation": habilitation.group_name},
+        )
+
+
+def habilitation_revoke(
+    *,
+    tenant_code: str,
+    member: identity_facade.TenantMember,
+    habilitation: Habilitation,
+    actor_user_id: str,
+    actor: str,
+) -> None:
+    if member.user_id == actor_user_id and habilitation == Habilitation("admin"):
+        raise ValidationError(
+            _("Vous ne pouvez pas retirer votre propre habilitation d'administrateur.")
+        )
+    identity_facade.tenant_habilitation_revoke(
+        alias=tenant_code, user_id=member.user_id, habilitation=habilitation
+    )
+    with transaction.atomic():
+        audit_services.audit_record(
+            actor=actor,
+            action="habilitation.retiree",
+            object_type="utilisateur",
+            object_id=member.user_id,
+            data={"habilitation": habilitation.group_name},
+        )
+
+
+def member_deactivate(
+    *, tenant_code: str, member: identity_facade.TenantMember, actor_user_id: str, actor: str
+) -> bool:
+    if member.user_id == actor_user_id:
+        raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
+    disabled = identity_facade.tenant_member_remove(alias=tenant_code, user_id=member.user_id)
+    with transaction.atomic():
+        audit_services.audit_record(
+            actor=actor,
+            action="membre.desactive",
+            object_type="utilisateur",
+            object_id=member.user_id,
+            data={"compte_desactive": disabled},
+        )
+    return disabled

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from modules.habilitations import views
+
+app_name = "habilitations"
+
+urlpatterns = [
+    path("", views.member_list, name="members"),
+    path("matrice", views.matrix, name="matrix"),
+    path("inviter", views.member_invite, name="invite"),
+    path("<uuid:user_id>/accorder", views.habilitation_grant, name="grant"),
+    path("<uuid:user_id>/retirer", views.habilitation_revoke, name="revoke"),
+    path("<uuid:user_id>/desactiver", views.member_deactivate, name="deactivate"),
+]

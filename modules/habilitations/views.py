@@ -1,0 +1,138 @@
+"""Tenant admin pages: who may do what here, invitations, grants and revocations."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from identity import facade as identity_facade
+from identity.habilitations import TENANT_ROLES
+from identity.permissions import MATRIX, Action, requires
+from modules.habilitations import services
+
+
+def _tenant_code(request: HttpRequest) -> str:
+    return str(request.tenant.code)  # type: ignore[attr-defined]
+
+
+def _member_or_404(request: HttpRequest, user_id: UUID) -> identity_facade.TenantMember:
+    member = identity_facade.tenant_member_get(alias=_tenant_code(request), user_id=str(user_id))
+    if member is None:
+        raise Http404
+    return member
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@requires(Action.HABILITATIONS_VOIR)
+def member_list(request: HttpRequest) -> HttpResponse:
+    members = identity_facade.tenant_members(alias=_tenant_code(request))
+    return render(
+        request, "habilitations/members.html", {"members": members, "roles": TENANT_ROLES}
+    )
+
+
+@requires(Action.HABILITATIONS_VOIR)
+def matrix(request: HttpRequest) -> HttpResponse:
+    rows = [(action, [role in MATRIX[action] for role in TENANT_ROLES]) for action in Action]
+    return render(request, "habilitations/matrix.html", {"rows": rows, "roles": TENANT_ROLES})
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Action.HABILITATIONS_GERER)
+def member_invite(request: HttpRequest) -> HttpResponse:
+    form = {k: request.POST.get(k, "") for k in ("email", "prenom", "nom", "role", "unite")}
+    if request.method == "POST":
+        try:
+            habilitation = services.habilitation_parse(role=form["role"], unit=form["unite"])
+            services.member_invite(
+                tenant_code=_tenant_code(request),
+                email=form["email"],
+                first_name=form["prenom"],
+                last_name=form["nom"],
+                habilitation=habilitation,
+                actor=request.user.get_username(),
+            )
+        except ValidationError as error:
+            return render(
+                request,
+                "habilitations/invite.html",
+                {"form": form, "roles": TENANT_ROLES, "error": _errors(error)},
+                status=400,
+            )
+        messages.success(
+            request,
+            _("Invitation envoyée à %(email)s.") % {"email": form["email"].strip().lower()},
+        )
+        return HttpResponseRedirect(reverse("habilitations:members"))
+    return render(request, "habilitations/invite.html", {"form": form, "roles": TENANT_ROLES})
+
+
+def _change(request: HttpRequest, user_id: UUID, *, grant: bool) -> HttpResponse:
+    member = _member_or_404(request, user_id)
+    try:
+        habilitation = services.habilitation_parse(
+            role=request.POST.get("role", ""), unit=request.POST.get("unite", "")
+        )
+        if grant:
+            services.habilitation_grant(
+                tenant_code=_tenant_code(request),
+                member=member,
+                habilitation=habilitation,
+                actor=request.user.get_username(),
+            )
+        else:
+            services.habilitation_revoke(
+                tenant_code=_tenant_code(request),
+                member=member,
+                habilitation=habilitation,
+                actor_user_id=str(getattr(request.user, "keycloak_sub", "")),
+                actor=request.user.get_username(),
+            )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        done = _("accordée à") if grant else _("retirée à")
+        messages.success(
+            request,
+            _("Habilitation %(h)s %(done)s %(who)s.")
+            % {"h": habilitation.group_name, "done": done, "who": member.display_name},
+        )
+    return HttpResponseRedirect(reverse("habilitations:members"))
+
+
+@require_POST
+@requires(Action.HABILITATIONS_GERER)
+def habilitation_grant(request: HttpRequest, user_id: UUID) -> HttpResponse:
+    return _change(request, user_id, grant=True)
+
+
+@require_POST
+@requires(Action.HABILITATIONS_GERER)
+def habilitation_revoke(request: HttpRequest, user_id: UUID) -> HttpResponse:
+    return _change(request, user_id, grant=False)
+
+
+@require_POST
+@requires(Action.HABILITATIONS_GERER)
+def member_deactivate(request: HttpRequest, user_id: UUID) -> HttpResponse:
+    member = _member_or_404(request, user_id)
+    try:
+        services.member_deactivate(
+            tenant_code=_tenant_code(request),
+            member=member,
+            actor_user_id=str(getattr(request.user, "keycloak_sub", "")),
+            actor=request.user.get_username(),
+        )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("%(who)s n'a plus accès.") % {"who": member.display_name})
+    return HttpResponseRedirect(reverse("habilitations:members"))
