@@ -95,7 +95,8 @@ def login_client(client):
 def web_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     """gunicorn on the fixed test port (Keycloak's redirect URIs name it)."""
     with django_db_blocker.unblock():
-        env = child_env(INDIMAJ_WEB_PORT=str(WEB_PORT))
+        # grants are re-read from Keycloak every 2 s, so revocation tests need not wait 5 min
+        env = child_env(INDIMAJ_WEB_PORT=str(WEB_PORT), INDIMAJ_HABILITATION_REFRESH_SECONDS="2")
     child = Child(
         "web",
         [

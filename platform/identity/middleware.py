@@ -1,15 +1,19 @@
-"""A session belongs to the tenant where it was opened, and to no other."""
+"""A session belongs to the tenant where it was opened, and to no other; its grants stay current."""
 
 from collections.abc import Callable
 
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-SESSION_TENANT_KEY = "indimaj_tenant_schema"
+from identity import sessions
+from identity.sessions import SESSION_TENANT_KEY
+
+__all__ = ["SESSION_TENANT_KEY", "TenantSessionGuardMiddleware"]
 
 
 class TenantSessionGuardMiddleware:
-    """Session cookies are host-only already; this also stops a cookie replayed elsewhere."""
+    """Session cookies are host-only already; this also stops a cookie replayed elsewhere,
+    and refreshes the person's habilitations from Keycloak when they are due."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -19,4 +23,6 @@ class TenantSessionGuardMiddleware:
             schema = getattr(getattr(request, "tenant", None), "schema_name", None)
             if request.session.get(SESSION_TENANT_KEY) != schema:
                 logout(request)
+            else:
+                sessions.session_refresh_if_due(request)
         return self.get_response(request)

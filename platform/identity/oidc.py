@@ -127,6 +127,27 @@ class JwksCache:
             self._fetched_at = time.monotonic()
 
 
+def refresh(*, refresh_token: str) -> dict[str, Any]:
+    """New tokens for a session; OidcError when Keycloak refuses (session ended, user off)."""
+    try:
+        response = requests.post(
+            _endpoint("token"),
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": refresh_token,
+                "client_id": settings.KEYCLOAK_CLIENT_ID,
+                "client_secret": settings.KEYCLOAK_CLIENT_SECRET,
+            },
+            timeout=settings.KEYCLOAK_TIMEOUT_SECONDS,
+        )
+    except requests.RequestException as error:
+        raise OidcError(f"token endpoint unreachable: {error}") from error
+    if response.status_code != 200:
+        raise OidcError(f"refresh refused ({response.status_code}): {response.text[:200]}")
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
 @lru_cache(maxsize=1)
 def jwks() -> JwksCache:
     return JwksCache(_endpoint("certs"))

@@ -12,13 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit_services
-from identity import habilitations, oidc, services
-from identity.middleware import SESSION_TENANT_KEY
-from identity.permissions import SESSION_HABILITATIONS_KEY, SESSION_ROLES_KEY, public
+from identity import oidc, services, sessions
+from identity.permissions import public
 
 logger = logging.getLogger(__name__)
 FLOW_KEY = "indimaj_oidc_flow"
-ID_TOKEN_KEY = "indimaj_id_token"  # noqa: S105 — a session key name, not a secret
 
 
 def _tenant_code(request: HttpRequest) -> str | None:
@@ -98,12 +96,7 @@ def login_callback(request: HttpRequest) -> HttpResponse:
 
     user = services.user_sync_from_claims(claims=id_claims)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session[SESSION_TENANT_KEY] = request.tenant.schema_name  # type: ignore[attr-defined]
-    request.session[SESSION_ROLES_KEY] = sorted(oidc.realm_roles_of(access_claims))
-    request.session[SESSION_HABILITATIONS_KEY] = habilitations.to_session(
-        habilitations.habilitations_of(access_claims, organization=code) if code else frozenset()
-    )
-    request.session[ID_TOKEN_KEY] = tokens["id_token"]
+    sessions.session_open(request, tokens=tokens, claims=access_claims)
     with transaction.atomic():
         audit_services.audit_record(
             actor=user.username, action="login", object_id=user.keycloak_sub or ""
@@ -115,7 +108,7 @@ def login_callback(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     """Ends the Django session, then the Keycloak session (RP-initiated logout)."""
-    id_token = request.session.get(ID_TOKEN_KEY)
+    id_token = request.session.get(sessions.ID_TOKEN_KEY)
     if request.user.is_authenticated:
         with transaction.atomic():
             audit_services.audit_record(actor=request.user.get_username(), action="logout")

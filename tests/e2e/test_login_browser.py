@@ -1,19 +1,17 @@
 """A person logs in through the real Keycloak in Debian's Chromium, driven by Playwright."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from identity import facade as identity_facade
+from tests.e2e.conftest import PASSWORD, login
 from tests.support.processes import ARTIFACTS
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PASSWORD = "Test-Login-2026!"
 A_HOME = "http://test-a.indimaj.localhost:8765/"
 B_HOME = "http://test-b.indimaj.localhost:8765/"
 
@@ -32,41 +30,10 @@ def person_of_a(django_db_setup):
     return "nadia.test-a"
 
 
-@pytest.fixture
-def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(locale="fr-FR")
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def _login(page, username):
-    # With Organizations on, Keycloak asks for the username first, then the password.
-    page.fill("#username", username)
-    if not page.locator("#password").is_visible():
-        page.click("#kc-login")
-    page.fill("#password", PASSWORD)
-    page.click("#kc-login")
-
-
 def test_login_through_keycloak_shows_the_users_name(web_server, person_of_a, page):
     page.goto(A_HOME)
     expect(page).to_have_url(re.compile(r"^http://localhost:58080/realms/indimaj/"))
-    _login(page, person_of_a)
+    login(page, person_of_a)
     expect(page).to_have_url(A_HOME)
     expect(page.locator("h1")).to_have_text("Bienvenue, Nadia Bennani")
     expect(page.locator(".tenant-name")).to_have_text("Commune de test A")
@@ -81,7 +48,7 @@ def test_login_through_keycloak_shows_the_users_name(web_server, person_of_a, pa
 
 def test_member_of_a_is_refused_on_tenant_b(web_server, person_of_a, page):
     page.goto(A_HOME)
-    _login(page, person_of_a)
+    login(page, person_of_a)
     expect(page.locator("h1")).to_contain_text("Nadia")
     # Keycloak's SSO session exists, but it issues no token for B's organization to a
     # non-member: it asks to sign in again; doing so still does not open B.
@@ -100,7 +67,7 @@ def test_member_of_a_is_refused_on_tenant_b(web_server, person_of_a, page):
 
 def test_logout_ends_the_keycloak_session(web_server, person_of_a, page):
     page.goto(A_HOME)
-    _login(page, person_of_a)
+    login(page, person_of_a)
     expect(page.locator("h1")).to_contain_text("Nadia")
     page.click("text=Se déconnecter")
     # Back on the tenant, which sends us to Keycloak: it must ask for credentials again.

@@ -149,6 +149,9 @@ KEYCLOAK_ADMIN_CLIENT_SECRET = env("INDIMAJ_KC_ADMIN_CLIENT_SECRET", "indimaj-ba
 KEYCLOAK_API_AUDIENCE = env("INDIMAJ_KC_API_AUDIENCE", "indimaj-api")
 KEYCLOAK_HEALTH_URL = env("INDIMAJ_KC_HEALTH_URL", "http://127.0.0.1:59000/health/ready")
 KEYCLOAK_TIMEOUT_SECONDS = 5
+# How old a session's habilitations may get before they are re-read from Keycloak: this is the
+# maximum delay for a grant, a revocation or a disabled account to take effect in pages.
+HABILITATION_REFRESH_SECONDS = env_int("INDIMAJ_HABILITATION_REFRESH_SECONDS", 300)
 LOGIN_URL = "identity:login"
 
 # --- Sessions and security --------------------------------------------------------------------
