@@ -1,0 +1,129 @@
+"""`python manage.py benchmark NAME [--agents N] [--json]`: the benchmark registry.
+
+Each benchmark measures the fast path and, in the same run, a baseline (the naive or stock path),
+and reports the ratio (ARCHITECTURE.md §8). With `--json` the last stdout line is one JSON object:
+{"benchmark", "params", "metrics", "ratio_vs_baseline", "baseline", "peak_rss_mb"}. Benchmarks are
+never timed assertions in the test suite; the suite only runs them small, to prove they work.
+
+To add one: write `def _mon_bench(*, agents: int) -> Resultat` and register it in `BENCHMARKS`.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from remuneration.lot import calculer_lot
+from remuneration.moteur import TOTAUX, calculer
+from remuneration.population import population_synthetique, situation_de
+from remuneration.sources import parametres_fixtures
+
+
+@dataclass(frozen=True)
+class Resultat:
+    params: dict[str, Any]
+    metrics: dict[str, Any]
+    ratio_vs_baseline: float
+    baseline: str
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    description: str
+    agents_par_defaut: int
+    executer: Callable[..., Resultat]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process and its waited-for children, in MB (Linux: KB)."""
+    soi = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    enfants = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(soi, enfants) / 1024, 1)
+
+
+def _paie(*, agents: int, echantillon: int = 5000, mois: date = date(2025, 3, 1)) -> Resultat:
+    """One month for a synthetic population with the batch path; the scalar path on a sample
+    of the same population as the baseline, checked equal to the centime."""
+    parametres = parametres_fixtures(mois)
+    population = population_synthetique(agents=agents)
+    debut = time.perf_counter()
+    totaux = calculer_lot(population=population, parametres=parametres)
+    secondes = time.perf_counter() - debut
+
+    taille = min(echantillon, agents)
+    indices = np.linspace(0, agents - 1, num=taille, dtype=np.int64)
+    situations = [situation_de(population, int(i)) for i in indices]
+    debut = time.perf_counter()
+    scalaires = [calculer(situation=s, parametres=parametres).totaux for s in situations]
+    secondes_scalaire = time.perf_counter() - debut
+    ecarts = sum(
+        1
+        for i, scalaire in zip(indices.tolist(), scalaires, strict=True)
+        if any(int(totaux[k][i]) != scalaire[k] for k in TOTAUX)
+    )
+    if ecarts:
+        raise CommandError(f"{ecarts} agent(s) où les chemins vectoriel et scalaire diffèrent")
+    par_s = agents / secondes if secondes > 0 else float("inf")
+    scalaire_par_s = taille / secondes_scalaire if secondes_scalaire > 0 else float("inf")
+    return Resultat(
+        params={"agents": agents, "mois": mois.strftime("%Y-%m"), "echantillon_scalaire": taille},
+        metrics={
+            "seconds": round(secondes, 4),
+            "agents_per_s": round(par_s),
+            "scalar_agents_per_s": round(scalaire_par_s),
+            "scalar_seconds": round(secondes_scalaire, 4),
+            "mismatches": ecarts,
+        },
+        ratio_vs_baseline=round(par_s / scalaire_par_s, 1),
+        baseline=f"scalar path on a {taille:,}-agent sample",
+    )
+
+
+BENCHMARKS: dict[str, Benchmark] = {
+    "paie": Benchmark(
+        description="paie d'un mois : chemin vectoriel (numpy) contre chemin scalaire",
+        agents_par_defaut=300_000,
+        executer=_paie,
+    ),
+}
+
+
+class Command(BaseCommand):
+    help = "Benchmarks (ARCHITECTURE.md §8) : " + ", ".join(BENCHMARKS)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", choices=sorted(BENCHMARKS))
+        parser.add_argument("--agents", type=int, help="taille de la population")
+        parser.add_argument("--json", action="store_true", help="une ligne JSON en dernier")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        bench = BENCHMARKS[options["name"]]
+        agents = options["agents"] or bench.agents_par_defaut
+        if agents <= 0:
+            raise CommandError("--agents doit être positif")
+        resultat = bench.executer(agents=agents)
+        sortie = {
+            "benchmark": options["name"],
+            "params": resultat.params,
+            "metrics": resultat.metrics,
+            "ratio_vs_baseline": resultat.ratio_vs_baseline,
+            "baseline": resultat.baseline,
+            "peak_rss_mb": peak_rss_mb(),
+        }
+        if not options["json"]:
+            self.stdout.write(f"{options['name']} — {bench.description}")
+            for cle, valeur in {**resultat.metrics, "peak_rss_mb": sortie["peak_rss_mb"]}.items():
+                self.stdout.write(f"  {cle:<22} {valeur}")
+            self.stdout.write(
+                f"  ratio vs baseline      {resultat.ratio_vs_baseline} ({resultat.baseline})"
+            )
+            return
+        self.stdout.write(json.dumps(sortie, ensure_ascii=False))
