@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help venv services services-stop migrate messages demo demo-stop stop test lint pytest
+.PHONY: help venv services services-stop migrate messages demo demo-stop stop test lint pytest otp
 
 help:
 	@echo "make demo   — install, start every service, migrate, create demo tenants and users, serve"
@@ -44,6 +44,9 @@ demo-stop:
 	bash infra/demo.sh stop
 
 stop: demo-stop services-stop
+
+otp: venv  ## current one-time code of a demo account: make otp USER=amina.sante
+	@$(PY) manage.py otp_code $(USER)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,10 +1,16 @@
-"""The demo platform: two organisations and their users (used by `make demo`)."""
+"""The demo platform: two organisations and one user per role (used by `make demo`).
+
+Accounts whose role needs a second factor (admin, valideur, TGR and platform roles) come with
+a TOTP already enrolled: `python manage.py otp_code USERNAME` prints the current code, and the
+authenticator key printed by `make demo` works in any authenticator app.
+"""
 
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from identity import facade as identity_facade
+from identity import otp
 from tenants import services
 from tenants.models import OrganisationKind
 
@@ -33,15 +39,29 @@ class DemoUser:
     first_name: str
     last_name: str
     organisations: tuple[str, ...] = ()
-    realm_roles: tuple[str, ...] = ()
     habilitations: tuple[str, ...] = ()
+    realm_roles: tuple[str, ...] = ()
+    with_otp: bool = False
 
 
 USERS = (
-    DemoUser("amina.sante", "Amina", "El Idrissi", ("sante",), habilitations=("admin",)),
-    DemoUser("youssef.fes", "Youssef", "Benjelloun", ("commune-fes",), habilitations=("lecture",)),
-    DemoUser("karim.tgr", "Karim", "Alaoui", realm_roles=("tgr-operateur",)),
+    DemoUser("amina.sante", "Amina", "El Idrissi", ("sante",), ("admin",), with_otp=True),
+    DemoUser("rachid.sante", "Rachid", "Tazi", ("sante",), ("gestionnaire",)),
+    DemoUser("salma.sante", "Salma", "Bennani", ("sante",), ("valideur",), with_otp=True),
+    DemoUser("hassan.sante", "Hassan", "Ouazzani", ("sante",), ("budget",)),
+    DemoUser("fatima.sante", "Fatima", "Chraibi", ("sante",), ("paie",)),
+    DemoUser("omar.sante", "Omar", "Lahlou", ("sante",), ("lecture",)),
+    DemoUser("youssef.fes", "Youssef", "Benjelloun", ("commune-fes",), ("admin",), with_otp=True),
+    DemoUser("karim.tgr", "Karim", "Alaoui", realm_roles=("tgr-operateur",), with_otp=True),
+    DemoUser(
+        "nadia.plateforme", "Nadia", "Fassi", realm_roles=("plateforme-admin",), with_otp=True
+    ),
 )
+
+
+def demo_otp_secret(username: str) -> str:
+    """Deterministic, demo-only TOTP secret (never used for a real account)."""
+    return f"indimaj-demo-otp-{username}"
 
 
 def demo_provision() -> list[str]:
@@ -52,7 +72,9 @@ def demo_provision() -> list[str]:
         organisation = services.organisation_provision(spec=spec, actor="demo")
         services.organisation_sync_identity(organisation=organisation)
         lines.append(f"{spec.name_fr}: {services.tenant_base_url(spec.code)}/")
+    lines.append(f"All demo passwords: {DEMO_PASSWORD}")
     for user in USERS:
+        secret = demo_otp_secret(user.username) if user.with_otp else None
         identity_facade.person_ensure(
             username=user.username,
             email=f"{user.username}@demo.indimaj.localhost",
@@ -62,11 +84,16 @@ def demo_provision() -> list[str]:
             organization_aliases=user.organisations,
             realm_roles=user.realm_roles,
             habilitations=user.habilitations,
+            otp_secret=secret,
         )
         where = (
             f"{', '.join(user.organisations)}: {', '.join(user.habilitations)}"
             if user.organisations
-            else f"console {apex}/console/jobs/"
+            else f"{', '.join(user.realm_roles)} on {apex}/console/jobs/"
         )
-        lines.append(f"login {user.username} / {DEMO_PASSWORD}  ({where})")
+        second = ""
+        if secret:
+            key = otp.authenticator_key(secret)
+            second = f"  OTP: `make otp USER={user.username}` (authenticator key {key})"
+        lines.append(f"login {user.username:<17} {where}{second}")
     return lines

@@ -38,11 +38,12 @@ def person_ensure(
     organization_aliases: tuple[str, ...] = (),
     realm_roles: tuple[str, ...] = (),
     habilitations: tuple[str, ...] = (),
+    otp_secret: str | None = None,
 ) -> str:
     """A Keycloak user, member of the given tenants' organizations (demo and tests).
 
     `habilitations` are group names (`admin`, `gestionnaire@FES`…) granted in every one of
-    those organizations.
+    those organizations. With `otp_secret`, the account has a TOTP second factor enrolled.
     """
     admin = keycloak_admin.admin_client()
     org_ids = []
@@ -51,6 +52,19 @@ def person_ensure(
         if org_id is None:
             raise keycloak_admin.KeycloakUnavailableError(f"organization {alias} does not exist")
         org_ids.append(org_id)
+    if otp_secret:
+        keycloak_admin.with_retries(
+            lambda: keycloak_admin.user_create_with_otp(
+                admin,
+                username=username,
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                password=password,
+                otp_secret=otp_secret,
+            ),
+            what=f"OTP enrolment of {username}",
+        )
     user_id = keycloak_admin.user_ensure(
         admin,
         username=username,

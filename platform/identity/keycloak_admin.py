@@ -158,6 +158,9 @@ def user_ensure(
         if realm_roles:
             roles = [admin.get_realm_role(name) for name in realm_roles]
             admin.assign_realm_roles(user_id, roles)
+            # platform roles never work without a second factor (ADR 0002)
+            if not user_has_otp(admin, user_id):
+                user_require_actions(admin, user_id=user_id, actions=("CONFIGURE_TOTP",))
         member_of = {org["id"] for org in admin.get_user_organizations(user_id)}
         for org_id in organization_ids:
             if org_id not in member_of:
@@ -327,3 +330,57 @@ def user_require_actions(admin: KeycloakAdmin, *, user_id: str, actions: tuple[s
     wanted = sorted(set(user.get("requiredActions") or []) | set(actions))
     if wanted != sorted(user.get("requiredActions") or []):
         admin.update_user(user_id, {"requiredActions": wanted})
+
+
+def user_create_with_otp(
+    admin: KeycloakAdmin,
+    *,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    otp_secret: str,
+) -> None:
+    """Create a user with a password and an enrolled TOTP credential (demo and test accounts).
+
+    The admin API cannot add an OTP credential to an existing user; a partial import can
+    create one with it. An existing user without OTP is recreated.
+    """
+    user_id = admin.get_user_id(username)
+    if user_id is not None:
+        if user_has_otp(admin, user_id):
+            return
+        admin.delete_user(user_id)
+    otp = {
+        "type": "otp",
+        "userLabel": "INDIMAJ",
+        "secretData": json.dumps({"value": otp_secret}),
+        "credentialData": json.dumps(
+            {"subType": "totp", "digits": 6, "counter": 0, "period": 30, "algorithm": "HmacSHA1"}
+        ),
+    }
+    payload = {
+        "ifResourceExists": "SKIP",
+        "users": [
+            {
+                "username": username,
+                "email": email,
+                "emailVerified": True,
+                "firstName": first_name,
+                "lastName": last_name,
+                "enabled": True,
+                "credentials": [
+                    {"type": "password", "value": password, "temporary": False},
+                    otp,
+                ],
+            }
+        ],
+    }
+    answer = admin.connection.raw_post(
+        f"admin/realms/{admin.connection.realm_name}/partialImport", data=json.dumps(payload)
+    )
+    if answer.status_code != 200:
+        raise KeycloakError(
+            f"partial import of {username}: {answer.status_code} {answer.text[:200]}"
+        )

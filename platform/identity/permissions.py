@@ -39,6 +39,8 @@ PageView = Callable[..., HttpResponse]
 class Action(StrEnum):
     ACCUEIL_VOIR = "accueil.voir"
     JOURNAL_LIRE = "journal.lire"
+    UNITES_VOIR = "unites.voir"
+    UNITES_GERER = "unites.gerer"
     HABILITATIONS_VOIR = "habilitations.voir"
     HABILITATIONS_GERER = "habilitations.gerer"
 
@@ -48,6 +50,8 @@ ALL_ROLES = frozenset(TENANT_ROLES)
 MATRIX: dict[Action, frozenset[str]] = {
     Action.ACCUEIL_VOIR: ALL_ROLES,
     Action.JOURNAL_LIRE: frozenset({"admin"}),
+    Action.UNITES_VOIR: ALL_ROLES,
+    Action.UNITES_GERER: frozenset({"admin"}),
     Action.HABILITATIONS_VOIR: frozenset({"admin"}),
     Action.HABILITATIONS_GERER: frozenset({"admin"}),
 }
