@@ -160,7 +160,8 @@ def calculer_lot(*, population: Population, parametres: ParametresPaie) -> dict[
     brut = tb + res + total_ind + af
     brut_imposable = brut - af - nimp_soumise - nimp_non_soumise
 
-    assiette = tb + res + imp_soumise + nimp_soumise
+    avec_tb, avec_res, avec_soumises = p.assiette_retraite
+    assiette = tb * avec_tb + res * avec_res + (imp_soumise + nimp_soumise) * avec_soumises
     est_cmr = pop.regime == REGIMES.index("CMR")
     est_rcar = pop.regime == REGIMES.index("RCAR")
     cmr = np.where(est_cmr, _arrondi(assiette * p.cmr_taux_bp, BP), 0)

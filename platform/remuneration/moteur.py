@@ -285,7 +285,15 @@ def calculer(*, situation: Situation, parametres: ParametresPaie) -> Bulletin:
     )
 
     # Pension.
-    assiette = tb + res + soumises
+    avec_tb, avec_res, avec_soumises = p.assiette_retraite
+    assiette = tb * avec_tb + res * avec_res + soumises * avec_soumises
+    trace(
+        "Assiette de la retenue pour pension",
+        f"TB {'oui' if avec_tb else 'non'}, résidence {'oui' if avec_res else 'non'}, "
+        f"indemnités soumises {'oui' if avec_soumises else 'non'}",
+        assiette,
+        "cmr.assiette",
+    )
     cmr = rcar = 0
     if s.regime_retraite == "CMR":
         cmr = arrondi(numerateur=assiette * p.cmr_taux_bp, denominateur=BP)

@@ -52,6 +52,8 @@ class ParametresPaie:
     residence_taux_bp: dict[str, tuple[int, int]]  # zone -> (bande basse, bande haute)
     af_montants: tuple[int, ...]
     cmr_taux_bp: int
+    # Pension base: (TB, résidence, indemnités soumises) each included or not.
+    assiette_retraite: tuple[bool, bool, bool]
     rcar_taux_bp: int | None
     rcar_plafond_centimes: int | None
     amo_taux_bp: int
@@ -90,6 +92,13 @@ def _ouvert_a_la_fin(bornes: list[int | None], *, code: str) -> None:
     fermees = [b for b in bornes if b is not None]
     if fermees != sorted(set(fermees)):
         raise DonneeInvalide(champ=code, message="bornes de tranches non croissantes")
+
+
+def _assiette(valeur: Any) -> tuple[bool, bool, bool]:
+    cles = ("traitement_base", "indemnite_residence", "indemnites_soumises")
+    if not isinstance(valeur, dict) or any(not isinstance(valeur.get(c), bool) for c in cles):
+        raise DonneeInvalide(champ="cmr.assiette", message=f"booléens attendus : {', '.join(cles)}")
+    return (valeur[cles[0]], valeur[cles[1]], valeur[cles[2]])
 
 
 def parametres_depuis_jeu(jeu: JeuParametres) -> ParametresPaie:
@@ -149,6 +158,7 @@ def parametres_depuis_jeu(jeu: JeuParametres) -> ParametresPaie:
         residence_taux_bp=residence,
         af_montants=af,
         cmr_taux_bp=_int(_valeur(jeu, "cmr.taux")["salarie_bp"], code="cmr.taux"),
+        assiette_retraite=_assiette(_valeur(jeu, "cmr.assiette")),
         rcar_taux_bp=None
         if rcar_taux is None
         else _int(rcar_taux.valeur["salarie_bp"], code="rcar.taux"),
