@@ -90,7 +90,19 @@ def calcul(cas: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
         f"RES = {tb} × {taux_res} (zone {e['zone']}, échelle {e['echelle']}) "
         f"= {tb * taux_res} → {res}"
     )
-    inds = e.get("indemnites", [])
+    inds = list(e.get("indemnites", []))
+    if e.get("hausses_generales"):
+        # Domain §3.4: 2019 +500 DH below échelle 10 échelon 5 (indice 377), +400 above, complete
+        # from 2021; 2024 accord +500 from 07/2024, +1,000 from 07/2025; gross = announced net
+        # (documented assumption), taxable, not pensionable.
+        if mois >= date(2021, 1, 1):
+            hg2019 = "500.00" if i < 377 else "400.00"
+            inds.append({"code": "HG2019", "montant": hg2019})
+            lignes.append(f"HG2019 = {hg2019} (indice {i} {'<' if i < 377 else '≥'} 377)")
+        if mois >= date(2024, 7, 1):
+            hg2024 = "1000.00" if mois >= date(2025, 7, 1) else "500.00"
+            inds.append({"code": "HG2024", "montant": hg2024})
+            lignes.append(f"HG2024 = {hg2024}")
     ind = sum((D(x["montant"]) for x in inds), D(0))
     non_imp = sum((D(x["montant"]) for x in inds if not x.get("imposable", True)), D(0))
     soumises = sum((D(x["montant"]) for x in inds if x.get("soumise_retraite", False)), D(0))
@@ -323,6 +335,21 @@ def cas() -> list[dict[str, Any]]:
             mutuelle="120.00",
             indemnites=[{"code": "SUJ", "montant": "3000.00"}],
         ),
+    )
+    ajoute(
+        "hausses-generales-bande-basse",
+        "Hausses générales en août 2025, indice 336 < 377 : 500 + 1 000 bruts",
+        base(mois="2025-08", hausses_generales=True),
+    )
+    ajoute(
+        "hausses-generales-bande-haute",
+        "Hausses générales en août 2025, indice 402 ≥ 377 : 400 + 1 000 bruts",
+        base(mois="2025-08", indice=402, echelle=10, hausses_generales=True),
+    )
+    ajoute(
+        "hausses-generales-2024",
+        "Hausses générales en septembre 2024 : 500 + 500 bruts",
+        base(mois="2024-09", hausses_generales=True),
     )
     return c
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from remuneration.lot import calculer_lot, population_depuis_situations
 from remuneration.moteur import TOTAUX, calculer
+from remuneration.parametres import TrancheFP, TrancheIR
 from remuneration.situation import ECHELLES, REGIMES, Indemnite, Retenue, Situation
 from remuneration.sources import parametres_fixtures
 
@@ -38,7 +39,7 @@ indemnites = st.lists(
 
 situations = st.builds(
     Situation,
-    indice=st.integers(min_value=100, max_value=1200),
+    indice=st.integers(min_value=1, max_value=1200),
     echelle=st.sampled_from(ECHELLES),
     zone=st.sampled_from(["A", "B", "C"]),
     enfants_allocations=st.integers(min_value=0, max_value=9),
@@ -94,3 +95,55 @@ def test_batch_path_equals_scalar_path_to_the_centime(population, mois):
         scalaire = calculer(situation=situation, parametres=parametres).totaux
         assert {k: int(lot[k][index]) for k in TOTAUX} == scalaire
     assert all(colonne.dtype == np.int64 for colonne in lot.values())
+
+
+@st.composite
+def parametres_aleatoires(draw):
+    """Random but well-formed parameters: the two paths must agree whatever the values."""
+    base = parametres_fixtures(date(2025, 3, 1))
+    bornes = sorted(draw(st.sets(st.integers(1, 30_000_000), min_size=1, max_size=6)))
+    taux = sorted(
+        draw(st.lists(st.integers(0, 5000), min_size=len(bornes) + 1, max_size=len(bornes) + 1))
+    )
+    bornes_fp = sorted(draw(st.sets(st.integers(1, 20_000_000), max_size=2)))
+    points = sorted(draw(st.sets(st.integers(1, 400), min_size=0, max_size=3)))
+    return replace(
+        base,
+        tb_tranches=tuple((borne, draw(st.integers(1, 20_000))) for borne in [*points, None]),
+        tb_diviseur=draw(st.sampled_from([12, 13, 7])),
+        residence_echelle_min_haute=draw(st.integers(1, 12)),
+        residence_taux_bp={
+            z: (draw(st.integers(0, 5000)), draw(st.integers(0, 5000))) for z in ("A", "B", "C")
+        },
+        af_montants=tuple(draw(st.lists(st.integers(0, 50_000), max_size=8))),
+        cmr_taux_bp=draw(st.integers(0, 3000)),
+        assiette_retraite=(draw(st.booleans()), draw(st.booleans()), draw(st.booleans())),
+        rcar_taux_bp=draw(st.integers(0, 3000)),
+        rcar_plafond_centimes=draw(st.integers(0, 5_000_000)),
+        amo_taux_bp=draw(st.integers(0, 1000)),
+        amo_plancher_centimes=(plancher := draw(st.integers(0, 20_000))),
+        amo_plafond_centimes=draw(st.integers(plancher, 200_000)),
+        ir_tranches=tuple(
+            TrancheIR(
+                borne_centimes=b, taux_bp=t, deduction_centimes=draw(st.integers(0, 5_000_000))
+            )
+            for b, t in zip([*bornes, None], taux, strict=True)
+        ),
+        fp_tranches=tuple(
+            TrancheFP(borne_centimes=b, taux_bp=draw(st.integers(0, 5000)))
+            for b in [*bornes_fp, None]
+        ),
+        fp_plafond_annuel_centimes=draw(st.integers(0, 10_000_000)),
+        reduction_par_personne_centimes=draw(st.integers(0, 200_000)),
+        reduction_personnes_max=draw(st.integers(0, 8)),
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(population=st.lists(situations, min_size=1, max_size=20), parametres=parametres_aleatoires())
+def test_batch_equals_scalar_for_any_well_formed_parameters(population, parametres):
+    lot = calculer_lot(population=population_depuis_situations(population), parametres=parametres)
+
+    for index, situation in enumerate(population):
+        scalaire = calculer(situation=situation, parametres=parametres).totaux
+        assert {k: int(lot[k][index]) for k in TOTAUX} == scalaire
