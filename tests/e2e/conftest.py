@@ -38,3 +38,19 @@ def login(page, username, password=PASSWORD):
         page.click("#kc-login")
     page.fill("#password", password)
     page.click("#kc-login")
+
+
+_last_code: dict[str, str] = {}
+
+
+def fresh_totp(secret):
+    """The current code, waiting for the next period if it was already used: Keycloak refuses
+    a code twice (replay protection), and two tests can fall in the same 30 s."""
+    import time
+
+    from identity import otp
+
+    while (code := otp.totp(secret)) == _last_code.get(secret):
+        time.sleep(1)
+    _last_code[secret] = code
+    return code

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from identity import facade as identity_facade
 from identity import otp
-from tests.e2e.conftest import PASSWORD, login
+from tests.e2e.conftest import PASSWORD, fresh_totp, login
 from tests.e2e.test_login_browser import A_HOME
 
 pytestmark = [pytest.mark.browser]
@@ -37,8 +37,38 @@ def test_admin_needs_the_one_time_code(web_server, admin_with_otp, page):
     page.click("#kc-login")
     expect(page.locator("#otp")).to_be_visible()  # still on Keycloak's page
     assert not page.url.startswith(A_HOME)
-    page.locator("#otp").fill(otp.totp(SECRET))
+    page.locator("#otp").fill(fresh_totp(SECRET))
     page.click("#kc-login")
     expect(page).to_have_url(A_HOME)
     expect(page.locator("ul.habilitations")).to_contain_text("admin")
     expect(page.locator("#journal-title")).to_be_visible()  # admins read the journal
+
+
+def test_admin_invites_a_person_and_grants_a_perimeter_from_the_browser(
+    web_server, admin_with_otp, page
+):
+    from identity import keycloak_admin
+
+    email = "zineb.invitee-a@example.ma"
+    admin = keycloak_admin.admin_client()
+    stale = keycloak_admin.user_by_email(admin, email)
+    if stale is not None:
+        admin.delete_user(stale["id"])
+    page.goto(A_HOME + "habilitations/inviter")
+    login(page, admin_with_otp)
+    page.locator("#otp").fill(fresh_totp(SECRET))
+    page.click("#kc-login")
+    expect(page.locator("h1")).to_have_text("Inviter une personne")
+    page.fill("#email", email)
+    page.fill("#prenom", "Zineb")
+    page.fill("#nom", "Sqalli")
+    page.select_option("#role", "gestionnaire")
+    page.fill("#unite", "FES")
+    page.click("text=Envoyer l'invitation")
+    expect(page.locator(".message.success")).to_contain_text(email)
+    row = page.locator("tr", has_text=email)
+    expect(row).to_contain_text("gestionnaire@FES")
+    page.screenshot(path="artifacts/tenant-admin-invite.png", full_page=True)
+    created = keycloak_admin.user_by_email(admin, email)
+    assert created is not None
+    admin.delete_user(created["id"])
