@@ -181,6 +181,36 @@ def _grille(data: Mapping[str, Any], jeu: JeuParametres | None) -> tuple[int, st
     return indice, str(echelle), origine
 
 
+def _indemnites_statutaires(
+    grade: Any, jeu: JeuParametres | None, origine: dict[str, str]
+) -> list[Indemnite]:
+    """The grade's statutory indemnities from `indemnites.grade.<code>` (the fixture set is
+    synthetic: its statut says so and the trace shows it)."""
+    if not grade:
+        raise DonneeInvalide(
+            champ="indemnites_statutaires", message="le grade est requis pour les indemnités"
+        )
+    valeur = None if jeu is None else jeu.valeurs.get(f"indemnites.grade.{grade}")
+    if valeur is None:
+        raise DonneeInvalide(
+            champ="grade", message=f"aucune indemnité statutaire connue pour le grade « {grade} »"
+        )
+    origine["indemnites_statutaires"] = (
+        f"indemnites.grade.{grade} (version {valeur.version}, statut {valeur.statut})"
+    )
+    return [
+        Indemnite(
+            code=str(e["code"]),
+            montant_centimes=int(e["montant_centimes"]),
+            imposable=bool(e["imposable"]),
+            soumise_retraite=bool(e["soumise_retraite"]),
+            libelle_fr=str(e["libelle_fr"]),
+            libelle_ar=str(e["libelle_ar"]),
+        )
+        for e in valeur.valeur["elements"]
+    ]
+
+
 def situation_lire(data: Mapping[str, Any], *, jeu: JeuParametres | None = None) -> Situation:
     """Parse one situation (without its month). `jeu` resolves grade, échelon and affectation."""
     indice, echelle, origine = _grille(data, jeu)
@@ -218,6 +248,8 @@ def situation_lire(data: Mapping[str, Any], *, jeu: JeuParametres | None = None)
                 libelle_ar=str(item.get("libelle_ar", "")),
             )
         )
+    if _booleen(data, "indemnites_statutaires", champ="indemnites_statutaires", defaut=False):
+        indemnites.extend(_indemnites_statutaires(data.get("grade"), jeu, origine))
     return Situation(
         indice=indice,
         echelle=echelle,

@@ -97,3 +97,28 @@ def test_rcar_before_its_ceiling_is_known_is_an_error_in_both_paths():
     with pytest.raises(DonneeInvalide) as lot:
         calculer_lot(population=population_depuis_situations([situation]), parametres=parametres)
     assert scalaire.value.champ == lot.value.champ == "mois"
+
+
+def test_statutory_indemnities_come_from_the_grade_and_say_they_are_synthetic():
+    situation = situation_lire(
+        {
+            "grade": "TECH-2",
+            "echelon": "1",
+            "zone": "C",
+            "indemnites_statutaires": True,
+            "indemnites": [{"code": "PRI", "montant": "100.00"}],
+        },
+        jeu=MARS_2025.jeu,
+    )
+    assert [(i.code, i.montant_centimes) for i in situation.indemnites] == [
+        ("PRI", 10000),
+        ("ITE", 110000),
+        ("SUJ", 80000),
+    ]
+    assert "synthetique" in situation.origine["indemnites_statutaires"]
+
+
+def test_statutory_indemnities_need_a_known_grade():
+    assert erreur({**BASE, "indemnites_statutaires": True}).champ == "indemnites_statutaires"
+    e = erreur({"grade": "ING-CHEF-1", "echelon": "1", "zone": "B", "indemnites_statutaires": True})
+    assert e.champ == "grade"
