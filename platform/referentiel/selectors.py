@@ -34,6 +34,10 @@ def jeu_parametres(*, le: date, connu_au: datetime | None = None) -> JeuParametr
     )
 
 
+def parametres_existent() -> bool:
+    return Parametre.objects.exists()
+
+
 def parametre_historique(*, code: str) -> list[Parametre]:
     """Every recording of one parameter, by valid date then recording instant."""
     return list(Parametre.objects.filter(code=code).order_by("valide_du", "enregistre_le", "id"))

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from referentiel import fixtures_io, selectors
 from referentiel.resolution import Enregistrement, JeuParametres, jeu_resoudre
+from remuneration.erreurs import DonneeInvalide
 from remuneration.parametres import ParametresPaie, parametres_depuis_jeu
 
 
@@ -41,7 +42,13 @@ class ParametresBase:
         self._cache: dict[date, ParametresPaie] = {}
 
     def jeu(self, le: date) -> JeuParametres:
-        return selectors.jeu_parametres(le=le, connu_au=self.connu_au)
+        jeu = selectors.jeu_parametres(le=le, connu_au=self.connu_au)
+        if not jeu.valeurs and not selectors.parametres_existent():
+            raise DonneeInvalide(
+                champ="parametres",
+                message="référentiel vide : lancez « manage.py referentiel charger »",
+            )
+        return jeu
 
     def __call__(self, le: date) -> ParametresPaie:
         if le not in self._cache:

@@ -254,3 +254,9 @@ def test_benchmark_paie_smoke_run_prints_the_documented_json(capsys):
     assert sortie["ratio_vs_baseline"] > 0
     assert sortie["baseline"] == "scalar path on a 2,000-agent sample"
     assert sortie["peak_rss_mb"] > 0
+
+
+@pytest.mark.django_db
+def test_an_empty_reference_database_says_how_to_load_it(situation_json):
+    with pytest.raises(CommandError, match="referentiel charger"):
+        call_command(commande("paie"), "calcul", "--situation", str(situation_json))
