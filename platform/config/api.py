@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from identity.api_auth import bearer
+from modules.unites.api import router as unites_router
 from tenants.api import router as journal_router
 
 # Every endpoint needs a caller: a bearer token (integrations, other software) or the browser
@@ -16,3 +17,4 @@ api = NinjaAPI(
     auth=[bearer, django_auth],
 )
 api.add_router("/journal", journal_router)
+api.add_router("/unites", unites_router)

@@ -1,0 +1,53 @@
+"""What other modules may ask about organisational units. Frozen dataclasses out, no models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from identity.habilitations import Habilitation
+from identity.permissions import Action, roles_for
+from modules.unites import selectors
+from modules.unites.perimetres import Perimetre
+
+__all__ = ["Perimetre", "UniteInfo", "codes_in_perimeter", "unite_list"]
+
+
+@dataclass(frozen=True)
+class UniteInfo:
+    id: int
+    code: str
+    parent_code: str | None
+    kind: str
+    nom_fr: str
+    nom_ar: str
+    imputation_budgetaire: str
+    active: bool
+    chemin: str
+
+
+def codes_in_perimeter(
+    *, habilitations: Iterable[Habilitation], action: Action | None = None
+) -> frozenset[str] | Literal["all"]:
+    """Unit codes the habilitations cover ("all": the whole tenant). With `action`, only the
+    habilitations whose role the permission matrix allows for it count."""
+    retained = [h for h in habilitations if action is None or h.role in roles_for(action)]
+    return selectors.codes_in_perimeter(habilitations=retained)
+
+
+def unite_list(*, perimeter: Perimetre) -> list[UniteInfo]:
+    return [
+        UniteInfo(
+            id=unite.id,
+            code=unite.code,
+            parent_code=unite.parent.code if unite.parent else None,
+            kind=unite.kind,
+            nom_fr=unite.nom_fr,
+            nom_ar=unite.nom_ar,
+            imputation_budgetaire=unite.imputation_budgetaire,
+            active=unite.active,
+            chemin=unite.chemin,
+        )
+        for unite in selectors.unite_list(perimeter=perimeter).select_related("parent")
+    ]
