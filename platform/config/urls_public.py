@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from config import health
+from console.admin_site import site as admin_site
 from tenants import views as tenant_views
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("identity.urls")),
     path("console/", include("console.urls")),
+    path("django-admin/", admin_site.urls),
 ]

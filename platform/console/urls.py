@@ -5,6 +5,10 @@ from console import views
 app_name = "console"
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisations/", views.organisations, name="organisations"),
+    path("organisations/export.csv", views.organisations_csv, name="organisations-csv"),
+    path("organisations/<str:code>/", views.organisation_detail, name="organisation"),
     path("jobs/", views.failed_jobs, name="failed-jobs"),
     path("jobs/<int:failed_job_id>/retry", views.failed_job_retry, name="failed-job-retry"),
 ]

@@ -45,6 +45,8 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The admin without autodiscovery: only console.admin_site registers models (public ones).
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "identity",
     "audit",
     "referentiel",

@@ -5,29 +5,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from identity.middleware import SESSION_TENANT_KEY
-from identity.models import User
-from identity.permissions import SESSION_ROLES_KEY
+from console.tests.support import APEX, PUBLIC
 from tenants.models import FailedJob, FailedJobStatus
 
 pytestmark = pytest.mark.django_db
-APEX = "indimaj.localhost:8765"
-PUBLIC = "config.urls_public"
-
-
-@pytest.fixture
-def apex_client(client):
-    def login(roles):
-        user = User.objects.create(username=f"u{uuid.uuid4().hex[:8]}")
-        client.force_login(user)
-        session = client.session
-        session[SESSION_TENANT_KEY] = "public"
-        session[SESSION_ROLES_KEY] = list(roles)
-        session.save()
-        client.defaults["HTTP_HOST"] = APEX
-        return client
-
-    return login
 
 
 @pytest.fixture
