@@ -74,12 +74,11 @@ def _csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def parametres_fixtures(*, dossier: Path | None = None) -> list[ParametreFixture]:
+def parametres_fixtures() -> list[ParametreFixture]:
     """Every parameter of the fixture files: the JSON files, plus the grids and the grade
     classification derived from the nomenclature CSVs (one parameter per row, its own source)."""
-    base = dossier or FIXTURES_DIR
     out: list[ParametreFixture] = []
-    for path in sorted((base / "parametres").glob("*.json")):
+    for path in sorted((FIXTURES_DIR / "parametres").glob("*.json")):
         document = json.loads(path.read_text(encoding="utf-8"))
         for index, item in enumerate(document["parametres"], start=1):
             where = f"{path.name} #{index}"
@@ -94,8 +93,6 @@ def parametres_fixtures(*, dossier: Path | None = None) -> list[ParametreFixture
                     fichier=path.name,
                 )
             )
-    if dossier is not None:
-        return out
     for index, row in enumerate(_csv("grille_indiciaire.csv"), start=2):
         _check(statut=row["statut"], source=row["source"], where=f"grille_indiciaire.csv:{index}")
         duree = row["duree_mois_vers_suivant"]

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from remuneration.bulletin import TOTAUX
 from remuneration.erreurs import DonneeInvalide
-from remuneration.moteur import TOTAUX, calculer
+from remuneration.moteur import calculer
 from remuneration.parametres import FournisseurParametres
 from remuneration.situation import Situation
 

@@ -8,8 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from remuneration.bulletin import TOTAUX
 from remuneration.lot import calculer_lot, population_depuis_situations
-from remuneration.moteur import TOTAUX, calculer
+from remuneration.moteur import calculer
 from remuneration.parametres import TrancheFP, TrancheIR
 from remuneration.situation import ECHELLES, REGIMES, Indemnite, Retenue, Situation
 from remuneration.sources import parametres_fixtures

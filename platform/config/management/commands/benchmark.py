@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from remuneration.bulletin import TOTAUX
 from remuneration.lot import calculer_lot
-from remuneration.moteur import TOTAUX, calculer
+from remuneration.moteur import calculer
 from remuneration.population import population_synthetique, situation_de
 from remuneration.sources import parametres_fixtures
 

@@ -17,14 +17,16 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from referentiel.resolution import JeuParametres
 from remuneration import sources
 from remuneration.arrondi import texte
+from remuneration.bulletin import TOTAUX, Bulletin, EtapeTrace
 from remuneration.erreurs import DonneeInvalide
 from remuneration.lot import calculer_lot
-from remuneration.moteur import TOTAUX, Bulletin, EtapeTrace, calculer
-from remuneration.parametres import ParametresPaie
+from remuneration.moteur import calculer
+from remuneration.parametres import FournisseurParametres
 from remuneration.population import population_lire
 from remuneration.situation import mois_lire, situation_lire
 
@@ -53,24 +55,21 @@ class Command(BaseCommand):
         except DonneeInvalide as exc:
             raise CommandError(str(exc)) from None
 
-    def _source(self, options: dict[str, Any]) -> tuple[Any, Any]:
-        """(month → ParametresPaie, month → JeuParametres)."""
+    def _source(self, options: dict[str, Any]) -> FournisseurParametres:
+        """Month → parameters: the fixture files, or the database as known at `--connu-au`."""
         if options["parametres"] == "fichiers":
-            return sources.parametres_fixtures, sources.jeu_fixtures
+            return sources.parametres_fixtures
         connu_au = None
         if options["connu_au"]:
             try:
                 connu_au = datetime.fromisoformat(options["connu_au"])
             except ValueError:
                 raise CommandError("--connu-au : instant ISO 8601 attendu") from None
-        base = sources.ParametresBase(connu_au=connu_au)
-        return base, base.jeu
+            if timezone.is_naive(connu_au):
+                connu_au = timezone.make_aware(connu_au)
+        return sources.ParametresBase(connu_au=connu_au)
 
-    def _parametres(self, charger: tuple[Any, Any], mois: date) -> ParametresPaie:
-        parametres: ParametresPaie = charger[0](mois)
-        return parametres
-
-    def _situation(self, chemin: Path, charger: tuple[Any, Any], *, as_json: bool) -> None:
+    def _situation(self, chemin: Path, charger: FournisseurParametres, *, as_json: bool) -> None:
         try:
             data = json.loads(chemin.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
@@ -78,7 +77,7 @@ class Command(BaseCommand):
         if not isinstance(data, dict):
             raise CommandError("--situation : un objet JSON est attendu")
         mois = mois_lire(data.get("mois"))
-        parametres = self._parametres(charger, mois)
+        parametres = charger(mois)
         situation = situation_lire(data, jeu=parametres.jeu)
         bulletin = calculer(situation=situation, parametres=parametres)
         origine = [
@@ -106,11 +105,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"      [{t['parametre']} v{t['version']}] {t['source']}")
         self.stdout.write(f"Paramètres : empreinte {resultat['parametres']['empreinte']}")
 
-    def _population(self, options: dict[str, Any], charger: tuple[Any, Any]) -> None:
+    def _population(self, options: dict[str, Any], charger: FournisseurParametres) -> None:
         if not options["mois"]:
             raise CommandError("--mois AAAA-MM est obligatoire avec --population")
         mois = mois_lire(options["mois"])
-        parametres = self._parametres(charger, mois)
+        parametres = charger(mois)
         population, matricules = population_lire(options["population"])
         totaux = calculer_lot(population=population, parametres=parametres)
         if options["sortie"]:
