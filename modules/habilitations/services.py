@@ -126,3 +126,39 @@ def member_deactivate(
             data={"compte_desactive": disabled},
         )
     return disabled
+
+
+def api_client_create(
+    *, tenant_code: str, name: str, habilitation: Habilitation, actor: str
+) -> tuple[str, str]:
+    """A client-credentials client for an integration; returns (client_id, secret shown once)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(
+            {"nom": _("Donnez un nom à l'intégration (le logiciel qui appelle l'API).")}
+        )
+    client_id, secret = identity_facade.tenant_api_client_create(
+        alias=tenant_code, name=name, habilitation=habilitation
+    )
+    with transaction.atomic():
+        audit_services.audit_record(
+            actor=actor,
+            action="client_api.cree",
+            object_type="client_api",
+            object_id=client_id,
+            data={"nom": name, "habilitation": habilitation.group_name},
+        )
+    return client_id, secret
+
+
+def api_client_revoke(*, tenant_code: str, client_id: str, actor: str) -> bool:
+    revoked = identity_facade.tenant_api_client_revoke(alias=tenant_code, client_id=client_id)
+    if revoked:
+        with transaction.atomic():
+            audit_services.audit_record(
+                actor=actor,
+                action="client_api.revoque",
+                object_type="client_api",
+                object_id=client_id,
+            )
+    return revoked

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<uuid:user_id>/accorder", views.habilitation_grant, name="grant"),
     path("<uuid:user_id>/retirer", views.habilitation_revoke, name="revoke"),
     path("<uuid:user_id>/desactiver", views.member_deactivate, name="deactivate"),
+    path("api/", views.api_clients, name="api-clients"),
+    path("api/<slug:client_id>/revoquer", views.api_client_revoke, name="api-client-revoke"),
 ]

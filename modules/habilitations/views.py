@@ -136,3 +136,43 @@ def member_deactivate(request: HttpRequest, user_id: UUID) -> HttpResponse:
     else:
         messages.success(request, _("%(who)s n'a plus accès.") % {"who": member.display_name})
     return HttpResponseRedirect(reverse("habilitations:members"))
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Action.HABILITATIONS_GERER)
+def api_clients(request: HttpRequest) -> HttpResponse:
+    """Integrations' API clients: list, create (the secret is shown once, here)."""
+    context: dict[str, object] = {"roles": TENANT_ROLES, "form": {}}
+    status = 200
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("nom", "role", "unite")}
+        context["form"] = form
+        try:
+            habilitation = services.habilitation_parse(role=form["role"], unit=form["unite"])
+            client_id, secret = services.api_client_create(
+                tenant_code=_tenant_code(request),
+                name=form["nom"],
+                habilitation=habilitation,
+                actor=request.user.get_username(),
+            )
+        except ValidationError as error:
+            context["error"], status = _errors(error), 400
+        else:
+            context["created"] = {"client_id": client_id, "secret": secret}
+            context["form"] = {}
+    context["clients"] = identity_facade.tenant_api_clients(alias=_tenant_code(request))
+    response = render(request, "habilitations/api_clients.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # the page may carry a secret
+    return response
+
+
+@require_POST
+@requires(Action.HABILITATIONS_GERER)
+def api_client_revoke(request: HttpRequest, client_id: str) -> HttpResponse:
+    revoked = services.api_client_revoke(
+        tenant_code=_tenant_code(request), client_id=client_id, actor=request.user.get_username()
+    )
+    if not revoked:
+        raise Http404
+    messages.success(request, _("Client %(c)s révoqué.") % {"c": client_id})
+    return HttpResponseRedirect(reverse("habilitations:api-clients"))

@@ -32,7 +32,8 @@ class ApiPrincipal:
 def principal_from_claims(claims: dict[str, Any], *, organization: str | None) -> ApiPrincipal:
     return ApiPrincipal(
         subject=str(claims["sub"]),
-        username=str(claims.get("preferred_username") or claims["sub"]),
+        # an integration's service account has no preferred_username: name it by its client
+        username=str(claims.get("preferred_username") or f"client:{claims.get('azp', '?')}"),
         client_id=str(claims.get("azp") or ""),
         organizations=frozenset(oidc.organizations_of(claims)),
         realm_roles=frozenset(oidc.realm_roles_of(claims)),

@@ -125,10 +125,8 @@ def _org_id(admin: KeycloakAdmin, alias: str) -> str:
     return org_id
 
 
-def tenant_members(*, alias: str) -> list[TenantMember]:
-    """Every member of the tenant's organization with their habilitations there."""
-    admin = keycloak_admin.admin_client()
-    org_id = _org_id(admin, alias)
+def _habilitations_by_user(admin: KeycloakAdmin, org_id: str) -> dict[str, set[Habilitation]]:
+    """User id → habilitations, from the organization's habilitation groups."""
     held: dict[str, set[Habilitation]] = {}
     for name, group_id in keycloak_admin.organization_groups(admin, org_id=org_id).items():
         habilitation = Habilitation.from_group(name)
@@ -138,6 +136,14 @@ def tenant_members(*, alias: str) -> list[TenantMember]:
             admin, org_id=org_id, group_id=group_id
         ):
             held.setdefault(user_id, set()).add(habilitation)
+    return held
+
+
+def tenant_members(*, alias: str) -> list[TenantMember]:
+    """Every member of the tenant's organization with their habilitations there."""
+    admin = keycloak_admin.admin_client()
+    org_id = _org_id(admin, alias)
+    held = _habilitations_by_user(admin, org_id)
     members = [
         TenantMember(
             user_id=str(user["id"]),
@@ -233,4 +239,89 @@ def tenant_member_remove(*, alias: str, user_id: str) -> bool:
         return False
     admin.update_user(user_id, {"enabled": False})
     admin.user_logout(user_id)
+    return True
+
+
+# --- API clients of a tenant's integrations (OAuth2 client credentials) ----------------------
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    client_id: str
+    name: str
+    habilitations: frozenset[Habilitation]
+
+
+def _api_client_prefix(alias: str) -> str:
+    return f"api-{alias}-"
+
+
+def tenant_api_clients(*, alias: str) -> list[ApiClient]:
+    admin = keycloak_admin.admin_client()
+    org_id = _org_id(admin, alias)
+    held = _habilitations_by_user(admin, org_id)
+    clients = []
+    prefix = _api_client_prefix(alias)
+    for client in admin.get_clients():
+        if not str(client.get("clientId", "")).startswith(prefix):
+            continue
+        account = admin.get_client_service_account_user(client["id"])
+        clients.append(
+            ApiClient(
+                client_id=str(client["clientId"]),
+                name=str(client.get("name") or client["clientId"]),
+                habilitations=frozenset(held.get(str(account["id"]), set())),
+            )
+        )
+    return sorted(clients, key=lambda c: c.name.lower())
+
+
+def tenant_api_client_create(
+    *, alias: str, name: str, habilitation: Habilitation
+) -> tuple[str, str]:
+    """A confidential client for one integration; returns (client_id, secret).
+
+    The secret is returned once and never stored by INDIMAJ.
+    """
+    import secrets as token_source
+
+    admin = keycloak_admin.admin_client()
+    org_id = _org_id(admin, alias)
+    client_id = f"{_api_client_prefix(alias)}{token_source.token_hex(4)}"
+    admin.create_client(
+        {
+            "clientId": client_id,
+            "name": name,
+            "protocol": "openid-connect",
+            "publicClient": False,
+            "serviceAccountsEnabled": True,
+            "standardFlowEnabled": False,
+            "directAccessGrantsEnabled": False,
+            "defaultClientScopes": ["basic", "roles", keycloak_admin.API_SCOPE],
+            "optionalClientScopes": ["organization"],
+        }
+    )
+    internal = admin.get_client_id(client_id)
+    if internal is None:
+        raise keycloak_admin.KeycloakUnavailableError(
+            f"client {client_id} not found after creation"
+        )
+    account = admin.get_client_service_account_user(internal)
+    admin.organization_user_add(account["id"], org_id)
+    keycloak_admin.organization_groups_ensure(
+        admin, org_id=org_id, user_id=str(account["id"]), group_names=(habilitation.group_name,)
+    )
+    return client_id, str(admin.get_client_secrets(internal)["value"])
+
+
+def tenant_api_client_revoke(*, alias: str, client_id: str) -> bool:
+    """Delete the integration's client (its tokens stop working at once: no client, no
+    refresh, and Keycloak refuses new tokens). False when it is not this tenant's."""
+    if not client_id.startswith(_api_client_prefix(alias)):
+        return False
+    admin = keycloak_admin.admin_client()
+    internal = admin.get_client_id(client_id)
+    if internal is None:
+        return False
+    admin.delete_client(internal)
     return True
