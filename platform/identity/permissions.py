@@ -12,12 +12,14 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthorizationError
 
+from audit import services as audit_services
 from identity.habilitations import TENANT_ROLES, Habilitation, from_session
 
 __all__ = [
@@ -65,6 +67,22 @@ def allowed(habilitations: frozenset[Habilitation], action: Action) -> bool:
     return any(h.role in MATRIX[action] for h in habilitations)
 
 
+def _record_denial(request: HttpRequest, *, rule: str) -> None:
+    """Every refusal is an audit event of the schema the request is in."""
+    actor = request.user.get_username() if request.user.is_authenticated else "anonyme"
+    principal = getattr(request, "auth", None)
+    if principal is not None and hasattr(principal, "get_username"):
+        actor = principal.get_username()
+    with transaction.atomic():
+        audit_services.audit_record(
+            actor=actor,
+            action="acces.refuse",
+            object_type="url",
+            object_id=request.path[:100],
+            data={"regle": rule, "methode": request.method},
+        )
+
+
 def _to_login(request: HttpRequest) -> HttpResponse:
     """Anonymous visitors go through Keycloak, then come back to the page they asked for."""
     query = urlencode({"next": request.get_full_path()})
@@ -91,6 +109,7 @@ def requires(action: Action) -> Callable[[PageView], PageView]:
                 return _to_login(request)
             held = from_session(request.session.get(SESSION_HABILITATIONS_KEY))
             if not allowed(held, action):
+                _record_denial(request, rule=f"action:{action}")
                 reason = (
                     _("Aucune habilitation ne vous est encore attribuée dans cette organisation.")
                     if not held
@@ -116,6 +135,7 @@ def api_requires(action: Action) -> Callable[[Callable[..., Any]], Callable[...,
             if held is None:  # a browser session
                 held = from_session(request.session.get(SESSION_HABILITATIONS_KEY))
             if not allowed(held, action):
+                _record_denial(request, rule=f"action:{action}")
                 raise AuthorizationError(
                     403, _("Votre habilitation ne permet pas cette action (%(a)s).") % {"a": action}
                 )
@@ -137,6 +157,7 @@ def platform_role_required(*roles: str) -> Callable[[PageView], PageView]:
                 return _to_login(request)
             held = set(request.session.get(SESSION_ROLES_KEY, []))
             if not held.intersection(roles):
+                _record_denial(request, rule="platform:" + ",".join(roles))
                 reason = _("Cette page est réservée aux opérateurs de la plateforme.")
                 return render(request, "identity/denied.html", {"reason": reason}, status=403)
             return view(request, *args, **kwargs)

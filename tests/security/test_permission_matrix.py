@@ -101,3 +101,23 @@ def test_every_action_of_the_matrix_is_used_somewhere():
     }
     declared |= {getattr(op.view_func, ACCESS_RULE_ATTR, "") for _, op in _operations()}
     assert {f"action:{a}" for a in Action} <= declared
+
+
+def test_a_refusal_is_an_audit_event_of_the_tenant(tenant_a, login_client):
+    from django_tenants.utils import schema_context
+
+    from audit.models import AuditEvent
+
+    client = login_client(tenant_a, username="curieux.test", roles=("lecture",))
+    assert client.get("/habilitations/").status_code == 403
+    assert client.get("/api/v1/journal/").status_code == 403
+    with schema_context(tenant_a.schema_name):
+        refusals = list(
+            AuditEvent.objects.filter(action="acces.refuse", actor="curieux.test")
+            .order_by("seq")
+            .values_list("object_id", "data")
+        )
+    assert refusals == [
+        ("/habilitations/", {"regle": "action:habilitations.voir", "methode": "GET"}),
+        ("/api/v1/journal/", {"regle": "action:journal.lire", "methode": "GET"}),
+    ]
