@@ -276,3 +276,15 @@ def test_tree_order_keeps_subtrees_contiguous_whatever_the_punctuation(dans_a):
         ("FES", 0),
         ("ZZZ", 1),
     ]
+
+
+def test_a_subtree_is_one_indexed_prefix_query(arbre):
+    from django.db import connection
+
+    queryset = selectors.unite_list(perimeter=Perimetre(racines=frozenset({"FES"})))
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "unites_chemin_prefix" in plan
