@@ -416,9 +416,9 @@ def rappels() -> list[dict[str, Any]]:
         mois="2025-01",
         indice=377,
         echelle=10,
-        enfants_a_charge=2,
+        enfants_a_charge=1,
         conjoint_a_charge=True,
-        indemnites=[{"code": "SUJ", "montant": "2500.00"}],
+        indemnites=[{"code": "SUJ", "montant": "4500.00"}],
     )
     apres = dict(avant, indice=402)
     mensuel_avant, lignes_avant = calcul({"entree": avant})

@@ -260,3 +260,43 @@ def test_benchmark_paie_smoke_run_prints_the_documented_json(capsys):
 def test_an_empty_reference_database_says_how_to_load_it(situation_json):
     with pytest.raises(CommandError, match="referentiel charger"):
         call_command(commande("paie"), "calcul", "--situation", str(situation_json))
+
+
+def test_difference_prints_arrears_and_monthly_delta(tmp_path, capsys):
+    cas = GOLDEN["rappels"][0]
+    avant, apres = tmp_path / "avant.json", tmp_path / "apres.json"
+    avant.write_text(json.dumps(cas["avant"]), encoding="utf-8")
+    apres.write_text(json.dumps(cas["apres"]), encoding="utf-8")
+
+    sortie = derniere_ligne_json(
+        lancer(
+            "paie",
+            "difference",
+            "--avant",
+            str(avant),
+            "--apres",
+            str(apres),
+            "--du",
+            cas["du"],
+            "--au",
+            cas["au"],
+            "--mois-paiement",
+            cas["mois_paiement"],
+            "--json",
+            "--parametres",
+            "fichiers",
+            capsys=capsys,
+        )
+    )
+
+    assert sortie["mois_rappel"] == 4
+    assert {k: sortie["rappel"][k] for k in cas["rappel"]} == cas["rappel"]
+    assert {k: sortie["variation_mensuelle"][k] for k in cas["variation_mensuelle"]} == cas[
+        "variation_mensuelle"
+    ]
+    assert [ligne["rappel"] for ligne in sortie["lignes"]] == [True, True, True, True, False]
+
+
+def test_difference_requires_its_period(tmp_path):
+    with pytest.raises(CommandError, match="--du et --au"):
+        call_command(commande("paie"), "difference", "--parametres", "fichiers")

@@ -1,6 +1,8 @@
 """`python manage.py paie calcul --situation FILE.json [--json]` — one agent, one month;
 `python manage.py paie calcul --population FILE.(csv|parquet) --mois AAAA-MM [--json]
-[--sortie FILE.(csv|parquet)]` — a whole population with the batch path.
+[--sortie FILE.(csv|parquet)]` — a whole population with the batch path;
+`python manage.py paie difference --avant A.json --apres B.json --du AAAA-MM --au AAAA-MM
+[--mois-paiement AAAA-MM] [--json]` — monthly delta and arrears of an act.
 
 Parameters come from the reference data in the database as known now (or at `--connu-au`, to
 replay a computation); `--parametres fichiers` reads the fixture files instead (no database).
@@ -23,6 +25,7 @@ from referentiel.resolution import JeuParametres
 from remuneration import sources
 from remuneration.arrondi import texte
 from remuneration.bulletin import TOTAUX, Bulletin, EtapeTrace
+from remuneration.difference import difference
 from remuneration.erreurs import DonneeInvalide
 from remuneration.lot import calculer_lot
 from remuneration.moteur import calculer
@@ -35,10 +38,15 @@ class Command(BaseCommand):
     help = "Calcul de paie : une situation (--situation) ou une population (--population)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["calcul"])
-        entree = parser.add_mutually_exclusive_group(required=True)
+        parser.add_argument("action", choices=["calcul", "difference"])
+        entree = parser.add_mutually_exclusive_group()
         entree.add_argument("--situation", type=Path, help="fichier JSON d'une situation")
         entree.add_argument("--population", type=Path, help="fichier .csv ou .parquet")
+        parser.add_argument("--avant", type=Path, help="difference : situation avant l'acte")
+        parser.add_argument("--apres", type=Path, help="difference : situation après l'acte")
+        parser.add_argument("--du", help="difference : premier mois AAAA-MM")
+        parser.add_argument("--au", help="difference : dernier mois AAAA-MM")
+        parser.add_argument("--mois-paiement", dest="mois_paiement", help="défaut : --au")
         parser.add_argument("--mois", help="AAAA-MM (population; pour une situation : son champ)")
         parser.add_argument("--json", action="store_true", help="sortie JSON")
         parser.add_argument("--sortie", type=Path, help="résultats par agent (.csv ou .parquet)")
@@ -48,10 +56,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             charger = self._source(options)
-            if options["situation"]:
+            if options["action"] == "difference":
+                self._difference(options, charger)
+            elif options["situation"]:
                 self._situation(options["situation"], charger, as_json=options["json"])
-            else:
+            elif options["population"]:
                 self._population(options, charger)
+            else:
+                raise CommandError("calcul : --situation ou --population est obligatoire")
         except DonneeInvalide as exc:
             raise CommandError(str(exc)) from None
 
@@ -69,13 +81,70 @@ class Command(BaseCommand):
                 connu_au = timezone.make_aware(connu_au)
         return sources.ParametresBase(connu_au=connu_au)
 
-    def _situation(self, chemin: Path, charger: FournisseurParametres, *, as_json: bool) -> None:
+    def _lire_json(self, chemin: Path | None, option: str) -> dict[str, Any]:
+        if chemin is None:
+            raise CommandError(f"{option} est obligatoire")
         try:
             data = json.loads(chemin.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            raise CommandError(f"--situation : lecture impossible ({exc})") from None
+            raise CommandError(f"{option} : lecture impossible ({exc})") from None
         if not isinstance(data, dict):
-            raise CommandError("--situation : un objet JSON est attendu")
+            raise CommandError(f"{option} : un objet JSON est attendu")
+        return data
+
+    def _difference(self, options: dict[str, Any], charger: FournisseurParametres) -> None:
+        if not options["du"] or not options["au"]:
+            raise CommandError("difference : --du et --au sont obligatoires")
+        du = mois_lire(options["du"], champ="du")
+        au = mois_lire(options["au"], champ="au")
+        paiement = (
+            mois_lire(options["mois_paiement"], champ="mois_paiement")
+            if options["mois_paiement"]
+            else None
+        )
+        jeu = charger(du).jeu
+        avant = situation_lire(self._lire_json(options["avant"], "--avant"), jeu=jeu)
+        apres = situation_lire(self._lire_json(options["apres"], "--apres"), jeu=jeu)
+        resultat = difference(
+            avant=avant, apres=apres, du=du, au=au, mois_paiement=paiement, parametres=charger
+        )
+        lignes: list[dict[str, Any]] = [
+            {
+                "mois": ligne.mois.strftime("%Y-%m"),
+                "rappel": ligne.rappel,
+                "delta": {k: texte(v) for k, v in ligne.delta.items()},
+                "parametres": ligne.parametres,
+            }
+            for ligne in resultat.lignes
+        ]
+        rappel = {k: texte(v) for k, v in resultat.rappel.items()}
+        variation = {k: texte(v) for k, v in resultat.variation_mensuelle.items()}
+        sortie = {
+            "du": du.strftime("%Y-%m"),
+            "au": au.strftime("%Y-%m"),
+            "mois_rappel": resultat.mois_rappel,
+            "rappel": rappel,
+            "variation_mensuelle": variation,
+            "lignes": lignes,
+            "parametres": _parametres_dict(jeu),
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(sortie, ensure_ascii=False))
+            return
+        for l_mois in resultat.lignes:
+            nature = "rappel" if l_mois.rappel else "courant"
+            d = l_mois.delta
+            self.stdout.write(
+                f"  {l_mois.mois:%Y-%m} {nature:<8} brut {texte(d['brut']):>10}  "
+                f"ir {texte(d['ir']):>9}  net {texte(d['net']):>10}"
+            )
+        self.stdout.write(
+            f"Rappel ({resultat.mois_rappel} mois) : brut {rappel['brut']}, "
+            f"net {rappel['net']} ; variation mensuelle nette {variation['net']}"
+        )
+
+    def _situation(self, chemin: Path, charger: FournisseurParametres, *, as_json: bool) -> None:
+        data = self._lire_json(chemin, "--situation")
         mois = mois_lire(data.get("mois"))
         parametres = charger(mois)
         situation = situation_lire(data, jeu=parametres.jeu)
