@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,7 +106,8 @@ class Traceur:
         valeur = source = version = ""
         if parametre:
             v = self.p.jeu.valeur(parametre)
-            valeur, source, version = str(v.valeur), v.source, v.version
+            valeur = json.dumps(v.valeur, ensure_ascii=False, sort_keys=True)
+            source, version = v.source, v.version
             self.utilises[parametre] = version
         self.etapes.append(
             EtapeTrace(

@@ -205,12 +205,17 @@ class Command(BaseCommand):
             self.stdout.write(f"  {k:<22} {v:>16}")
 
 
+# Per-row reference data (grids, grades, zones, statutory indemnities): left out of `versions` to
+# keep the output short; the fingerprint covers them, and the trace names those a result used.
+DETAILS = ("grille.", "grade.", "zone_residence.", "indemnites.grade.")
+
+
 def _parametres_dict(jeu: JeuParametres) -> dict[str, Any]:
     versions = jeu.versions()
     return {
         "connu_au": jeu.connu_au.isoformat(),
         "empreinte": jeu.empreinte(),
-        "versions": {k: v for k, v in versions.items() if not k.startswith(("grille.", "grade."))},
+        "versions": {k: v for k, v in versions.items() if not k.startswith(DETAILS)},
     }
 
 
