@@ -275,6 +275,15 @@ def test_last_activity_is_the_latest_event_of_each_schema(tenant_a):
     }
 
 
+def test_last_activity_reads_the_schemas_by_chunks(monkeypatch):
+    whole = selectors.last_activity_by_schema(["t_test_a", "t_test_b"])
+    monkeypatch.setattr(selectors, "LAST_ACTIVITY_CHUNK", 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.last_activity_by_schema(["t_test_a", "t_test_b"]) == whole
+    assert sum("UNION ALL" in q["sql"] or "occurred_at" in q["sql"] for q in queries) == 2
+    assert all(whole.values())
+
+
 def test_last_activity_quotes_schema_names_as_identifiers():
     odd = 'we"ird; DROP TABLE x'
     quoted = '"' + odd.replace('"', '""') + '"'
@@ -323,3 +332,16 @@ def test_status_counts_on_the_home_page(apex_client, tenant_a):
     text = apex_client(["tgr-operateur"]).get(_url("home")).text
     assert re.search(r"Suspendue</th><td>1</td>", text)
     assert re.search(r"Active</th><td>1</td>", text)
+
+
+def test_the_pages_speak_arabic(apex_client, monkeypatch):
+    monkeypatch.setattr(
+        members, "member_counts", lambda aliases: MemberCounts(dict.fromkeys(aliases), True)
+    )
+    client = apex_client(["tgr-operateur"])
+    client.cookies["django_language"] = "ar"
+    listing = client.get(_url("organisations")).text
+    assert 'dir="rtl"' in listing
+    assert "آخر نشاط" in listing  # Dernière activité
+    assert "<caption>2 مؤسستان</caption>" in listing
+    assert "لوحة المشغلين" in client.get(_url("home")).text  # Console des opérateurs
