@@ -238,7 +238,21 @@ def test_the_tree_is_arabic_in_arabic(arbre, client_a):
     page = client.get("/unites/")
     assert 'dir="rtl"' in page.text
     assert '<span lang="ar">وحدة FES</span>' in page.text
+    assert "<h1>الوحدات الإدارية</h1>" in page.text
+    assert "وحدتان فرعيتان" in page.text  # FES has two sub-units: Arabic's dual form
 
 
 def test_the_home_page_links_to_the_units(dans_a, client_a):
     assert 'href="/unites/"' in client_a(("lecture", None)).get("/").text
+
+
+def test_the_tree_markup_nests_and_closes_every_branch(arbre, client_a):
+    text = client_a(("lecture", None)).get("/unites/").text
+    tree = text[
+        text.index('<ul class="unites-arbre"') : text.index(
+            "</section>", text.index("unites-arbre")
+        )
+    ]
+    assert tree.count("<ul") == tree.count("</ul>") == 4  # the tree, FES, RABAT and DRH
+    assert tree.count("<li") == tree.count("</li>") == 6
+    assert tree.index('id="unite-PAIE"') > tree.index('id="sous-DRH"')
