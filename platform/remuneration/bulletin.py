@@ -94,6 +94,10 @@ class Bulletin:
     totaux: dict[str, int]
     trace: tuple[EtapeTrace, ...]
     parametres: dict[str, str] = field(default_factory=dict)  # code -> version used
+    # What a stored computation must keep to be replayed: the instant the parameters were read
+    # at and the fingerprint of the whole parameter set.
+    connu_au: str = ""
+    empreinte: str = ""
 
 
 class Traceur:

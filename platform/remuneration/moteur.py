@@ -314,4 +314,6 @@ def calculer(*, situation: Situation, parametres: ParametresPaie) -> Bulletin:
         totaux=totaux,
         trace=tuple(trace.etapes),
         parametres=dict(sorted(trace.utilises.items())),
+        connu_au=p.jeu.connu_au.isoformat(),
+        empreinte=p.jeu.empreinte(),
     )

@@ -1,0 +1,48 @@
+"""What other apps call (acts, payroll checks, forecasts): computations on the reference data in
+the database, returning the engine's frozen results.
+
+Store `Bulletin.connu_au` / `Bulletin.empreinte` (or the per-month `LigneMois.parametres`) with any
+saved result: passing `connu_au` back replays it with the parameters as they were recorded then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from remuneration.bulletin import Bulletin
+from remuneration.difference import Difference, difference
+from remuneration.moteur import calculer
+from remuneration.situation import mois_lire, situation_lire
+from remuneration.sources import ParametresBase
+
+
+def bulletin_calculer(
+    *, situation: Mapping[str, Any], connu_au: datetime | None = None
+) -> Bulletin:
+    """One situation in the documented input format (its `mois` included)."""
+    parametres = ParametresBase(connu_au=connu_au)(mois_lire(situation.get("mois")))
+    return calculer(situation=situation_lire(situation, jeu=parametres.jeu), parametres=parametres)
+
+
+def impact_calculer(
+    *,
+    avant: Mapping[str, Any],
+    apres: Mapping[str, Any],
+    du: date,
+    au: date,
+    mois_paiement: date | None = None,
+    connu_au: datetime | None = None,
+) -> Difference:
+    """Pecuniary impact of an act: monthly deltas and arrears (see difference.py)."""
+    source = ParametresBase(connu_au=connu_au)
+    jeu = source(du).jeu
+    return difference(
+        avant=situation_lire(avant, jeu=jeu),
+        apres=situation_lire(apres, jeu=jeu),
+        du=du,
+        au=au,
+        mois_paiement=mois_paiement,
+        parametres=source,
+    )
