@@ -156,3 +156,13 @@ def test_the_site_refuses_any_schema_but_public(tenant_a, django_user_model):
     assert site.has_permission(request)
     with schema_context(tenant_a.schema_name):
         assert not site.has_permission(request)
+
+
+def test_logout_from_the_admin_ends_the_keycloak_session_too(apex_client):
+    client = apex_client(["plateforme-admin"])
+    response = client.post(ADMIN + "logout/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(
+        f"{settings.KEYCLOAK_URL}/realms/indimaj/protocol/openid-connect/logout?"
+    )
+    assert client.get(ADMIN)["Location"].startswith("/oidc/login?next=")
