@@ -235,3 +235,21 @@ def test_xlsx_export_writes_formulas_as_text(arbre):
     cells = {row[0]: row for row in sheet.iter_rows(values_only=True)}
     assert cells["DRH"][3] == "=1+1"
     assert [c.data_type for row in sheet.iter_rows() for c in row if c.value == "=1+1"] == ["s"]
+
+
+def test_a_large_file_is_created_in_batches_parents_first(dans_a):
+    lines = ["code;code_parent;nom_fr", "MIN;;Ministère"]
+    lines += [f"D{d};MIN;Direction {d}" for d in range(30)]
+    lines += [f"D{d}-S{s};D{d};Service {s}" for d in range(30) for s in range(40)]
+    progress = []
+    plan = services.unites_import(
+        actor="t",
+        contenu="\n".join(reversed(lines[1:])).join([lines[0] + "\n", ""]).encode(),
+        nom_fichier="grand.csv",
+        progression=lambda done, total: progress.append((done, total)),
+    )
+    assert _erreurs(plan) == []
+    assert Unite.objects.count() == 1 + 30 + 1200
+    assert progress == [(1, 1231), (31, 1231), (1031, 1231), (1231, 1231)]
+    assert Unite.objects.get(code="D29-S39").chemin == "/MIN/D29/D29-S39/"
+    assert Unite.objects.filter(parent__code="D7").count() == 40

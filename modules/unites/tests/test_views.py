@@ -256,3 +256,21 @@ def test_the_tree_markup_nests_and_closes_every_branch(arbre, client_a):
     assert tree.count("<ul") == tree.count("</ul>") == 4  # the tree, FES, RABAT and DRH
     assert tree.count("<li") == tree.count("</li>") == 6
     assert tree.index('id="unite-PAIE"') > tree.index('id="sous-DRH"')
+
+
+def test_the_tree_page_costs_the_same_queries_for_more_units(arbre, client_a, tenant_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_a(("admin", "FES"))
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/unites/").status_code == 200
+    with schema_context(tenant_a.schema_name):
+        from modules.unites.tests.conftest import creer
+
+        for index in range(20):
+            creer(f"FES-S{index}", parent="FES-RH")
+    with CaptureQueriesContext(connection) as large:
+        page = client.get("/unites/")
+    assert page.text.count('<code class="unite-code">') == 23
+    assert len(large.captured_queries) == len(small.captured_queries)
