@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit import selectors as audit_selectors
+from identity import assisted
 from identity import facade as identity_facade
 from identity.habilitations import TENANT_ROLES
 from identity.permissions import MATRIX, Action, requires
@@ -176,3 +178,43 @@ def api_client_revoke(request: HttpRequest, client_id: str) -> HttpResponse:
         raise Http404
     messages.success(request, _("Client %(c)s révoqué.") % {"c": client_id})
     return HttpResponseRedirect(reverse("habilitations:api-clients"))
+
+
+@requires(Action.HABILITATIONS_VOIR)
+def assisted_accesses(request: HttpRequest) -> HttpResponse:
+    """TGR operators' requests for this tenant, and every page they saw."""
+    schema = str(request.tenant.schema_name)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "habilitations/assisted.html",
+        {
+            "accesses": assisted.assisted_access_list_for_tenant(tenant_schema=schema),
+            "pages": audit_selectors.audit_event_list_by_action(action=assisted.PAGE_SEEN),
+        },
+    )
+
+
+@require_POST
+@requires(Action.HABILITATIONS_GERER)
+def assisted_access_decide(request: HttpRequest, access_id: int) -> HttpResponse:
+    schema = str(request.tenant.schema_name)  # type: ignore[attr-defined]
+    access = assisted.assisted_access_get_for_tenant(tenant_schema=schema, access_id=access_id)
+    if access is None:
+        raise Http404
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "terminer":
+            assisted.assisted_access_end(access=access, by=request.user.get_username())
+        elif decision in {"accorder", "refuser"}:
+            assisted.assisted_access_decide(
+                access=access,
+                grant=decision == "accorder",
+                admin_username=request.user.get_username(),
+            )
+        else:
+            raise ValidationError(_("Décision inconnue."))
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Décision enregistrée."))
+    return HttpResponseRedirect(reverse("habilitations:assisted"))

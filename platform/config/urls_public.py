@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("identity.urls")),
     path("console/", include("console.urls")),
+    path("acces-assiste/", include("identity.urls_platform")),
     path("django-admin/", admin_site.urls),
 ]

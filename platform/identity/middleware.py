@@ -25,4 +25,6 @@ class TenantSessionGuardMiddleware:
                 logout(request)
             else:
                 sessions.session_refresh_if_due(request)
+                if request.user.is_authenticated:
+                    sessions.assisted_check(request)
         return self.get_response(request)

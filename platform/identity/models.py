@@ -11,3 +11,40 @@ class User(AbstractUser):
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class AssistedAccessStatus(models.TextChoices):
+    DEMANDEE = "demandee", "Demandée"
+    ACCORDEE = "accordee", "Accordée"
+    REFUSEE = "refusee", "Refusée"
+    TERMINEE = "terminee", "Terminée"
+
+
+class AssistedAccess(models.Model):
+    """A TGR operator's time-limited, read-only access to one tenant, granted by its admin.
+
+    Public schema: the operator asks from the platform, the tenant's admin decides on the
+    tenant's host; every page the operator sees is an audit event of the tenant's chain.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    tenant_schema = models.CharField(max_length=63)
+    tenant_code = models.CharField(max_length=40)
+    operator_sub = models.CharField(max_length=64)
+    operator_username = models.CharField(max_length=150)
+    reason = models.TextField()
+    minutes = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=AssistedAccessStatus.choices, default=AssistedAccessStatus.DEMANDEE
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["tenant_schema", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.operator_username} → {self.tenant_code} ({self.status})"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit_services
-from identity import oidc, services, sessions
+from identity import assisted, oidc, services, sessions
 from identity.permissions import public
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,15 @@ def login_callback(request: HttpRequest) -> HttpResponse:
 
     code = _tenant_code(request)
     username = str(id_claims.get("preferred_username", id_claims["sub"]))
-    if code is not None and code not in oidc.organizations_of(access_claims):
+    outsider = code is not None and code not in oidc.organizations_of(access_claims)
+    assisted_access = None
+    if outsider and "tgr-operateur" in oidc.realm_roles_of(access_claims):
+        # a TGR operator enters a tenant only through an access its admin granted
+        assisted_access = assisted.assisted_access_active(
+            tenant_schema=request.tenant.schema_name,  # type: ignore[attr-defined]
+            operator_sub=str(id_claims["sub"]),
+        )
+    if outsider and assisted_access is None:
         with transaction.atomic():
             audit_services.audit_record(
                 actor=username, action="login.denied", data={"reason": "not a member"}
@@ -96,10 +104,14 @@ def login_callback(request: HttpRequest) -> HttpResponse:
 
     user = services.user_sync_from_claims(claims=id_claims)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    sessions.session_open(request, tokens=tokens, claims=access_claims)
+    sessions.session_open(
+        request, tokens=tokens, claims=access_claims, assisted_access=assisted_access
+    )
     with transaction.atomic():
         audit_services.audit_record(
-            actor=user.username, action="login", object_id=user.keycloak_sub or ""
+            actor=user.username,
+            action="login.acces_assiste" if assisted_access else "login",
+            object_id=user.keycloak_sub or "",
         )
     return HttpResponseRedirect(flow["next"])
 
