@@ -150,6 +150,28 @@ def _meme_forme(ancienne: Any, nouvelle: Any) -> bool:
     return type(ancienne) is type(nouvelle)
 
 
+def parametre_correction_verifier(
+    *, code: str, valeur: Any, source: str, statut: str, motif: str
+) -> Parametre:
+    """Check a correction without writing it (forms call it to show errors on their fields);
+    returns the latest recording of the parameter, whose value shape the correction must keep."""
+    if not source.strip():
+        raise CorrectionInvalide(champ="source", message="la source de la valeur est obligatoire")
+    if not motif.strip():
+        raise CorrectionInvalide(champ="motif", message="le motif de la correction est obligatoire")
+    if statut not in Statut.values:
+        raise CorrectionInvalide(champ="statut", message=f"statut « {statut} » inconnu")
+    reference = Parametre.objects.filter(code=code).order_by("-valide_du", "-enregistre_le").first()
+    if reference is None:
+        raise CorrectionInvalide(champ="code", message=f"paramètre « {code} » inconnu")
+    if not _meme_forme(reference.valeur, valeur):
+        raise CorrectionInvalide(
+            champ="valeur",
+            message=f"la valeur n'a pas la forme des valeurs existantes de « {code} »",
+        )
+    return reference
+
+
 @transaction.atomic
 def parametre_corriger(
     *,
@@ -165,20 +187,9 @@ def parametre_corriger(
 
     Nothing is overwritten: the new row has a later `enregistre_le`, so computations replayed at an
     earlier instant still see the value they used."""
-    if not source.strip():
-        raise CorrectionInvalide(champ="source", message="la source de la valeur est obligatoire")
-    if not motif.strip():
-        raise CorrectionInvalide(champ="motif", message="le motif de la correction est obligatoire")
-    if statut not in Statut.values:
-        raise CorrectionInvalide(champ="statut", message=f"statut « {statut} » inconnu")
-    reference = Parametre.objects.filter(code=code).order_by("-valide_du", "-enregistre_le").first()
-    if reference is None:
-        raise CorrectionInvalide(champ="code", message=f"paramètre « {code} » inconnu")
-    if not _meme_forme(reference.valeur, valeur):
-        raise CorrectionInvalide(
-            champ="valeur",
-            message=f"la valeur n'a pas la forme des valeurs existantes de « {code} »",
-        )
+    parametre_correction_verifier(
+        code=code, valeur=valeur, source=source, statut=statut, motif=motif
+    )
     precedente = (
         Parametre.objects.filter(code=code, valide_du=valide_du)
         .order_by("-enregistre_le", "-id")
