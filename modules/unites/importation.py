@@ -124,21 +124,26 @@ def _cellule(value: object) -> str:
     return str(value).strip()
 
 
-def _rangees_csv(contenu: bytes) -> Iterator[list[str]]:
+def _rangees_csv(contenu: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, cells): a quoted cell may span several lines."""
     text = contenu.decode("utf-8-sig")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = 0
+    for row in reader:
+        yield previous + 1, row
+        previous = reader.line_num
 
 
-def _rangees_xlsx(contenu: bytes) -> Iterator[list[str]]:
+def _rangees_xlsx(contenu: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     workbook = load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [_cellule(value) for value in row]
+        for numero, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield numero, [_cellule(value) for value in row]
     finally:
         workbook.close()
 
@@ -155,12 +160,12 @@ def lire(*, contenu: bytes, nom_fichier: str) -> Lecture:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, csv.Error):
         message = _("le fichier est illisible : fournissez un fichier CSV ou XLSX valide.")
         return Lecture([], [ErreurImport(0, message=message)], {}, empreinte)
-    if not rangees or not any(rangees[0]):
+    if not rangees or not any(rangees[0][1]):
         message = _("le fichier est vide : la première ligne doit nommer les colonnes %(c)s.")
         return Lecture(
             [], [ErreurImport(0, message=message % {"c": ", ".join(COLONNES)})], {}, empreinte
         )
-    headers = [_normalise(h) for h in rangees[0]]
+    headers = [_normalise(h) for h in rangees[0][1]]
     erreurs: list[ErreurImport] = []
     lettres: dict[str, str] = {}
     for index, header in enumerate(headers):
@@ -204,7 +209,7 @@ def lire(*, contenu: bytes, nom_fichier: str) -> Lecture:
                 for name, pos in positions.items()
             },
         )
-        for numero, rangee in enumerate(rangees[1:], start=2)
+        for numero, rangee in rangees[1:]
         if any(cell.strip() for cell in rangee)
     ]
     if not lignes:

@@ -253,3 +253,11 @@ def test_a_large_file_is_created_in_batches_parents_first(dans_a):
     assert progress == [(1, 1231), (31, 1231), (1031, 1231), (1231, 1231)]
     assert Unite.objects.get(code="D29-S39").chemin == "/MIN/D29/D29-S39/"
     assert Unite.objects.filter(parent__code="D7").count() == 40
+
+
+def test_line_numbers_are_the_files_own_when_a_cell_spans_lines(dans_a):
+    plan = _importer('code;code_parent;nom_fr\nA;;"Direction\nsur deux lignes"\nB;X;B\n')
+    assert _erreurs(plan) == [
+        "Ligne 4, colonne B (code_parent) : le code parent « X » n'existe ni dans le fichier "
+        "ni dans l'organisation : corrigez-le ou ajoutez une ligne pour cette unité."
+    ]
