@@ -134,15 +134,20 @@ def _meme_forme(ancienne: Any, nouvelle: Any) -> bool:
             and all(_meme_forme(ancienne[k], nouvelle[k]) for k in ancienne)
         )
     if isinstance(ancienne, list):
-        return (
-            isinstance(nouvelle, list)
-            and len(nouvelle) > 0
-            and all(_meme_forme(ancienne[0], item) for item in nouvelle)
-            if ancienne
-            else isinstance(nouvelle, list)
+        # Item i is compared with the old item i (or the first one, for a longer list).
+        return isinstance(nouvelle, list) and (
+            not ancienne
+            or (
+                len(nouvelle) > 0
+                and all(
+                    _meme_forme(ancienne[k] if k < len(ancienne) else ancienne[0], item)
+                    for k, item in enumerate(nouvelle)
+                )
+            )
         )
     if ancienne is None or nouvelle is None:
-        return ancienne is None or (isinstance(ancienne, int) and not isinstance(ancienne, bool))
+        autre = nouvelle if ancienne is None else ancienne
+        return autre is None or (isinstance(autre, int) and not isinstance(autre, bool))
     if isinstance(ancienne, bool):
         return isinstance(nouvelle, bool)
     if isinstance(ancienne, int):

@@ -196,3 +196,23 @@ def test_cli_loads_corrects_and_lists_history(capsys):
     assert "paramètres enregistrés" in sortie
     assert "corrigé" in sortie
     assert sortie.count("valide du 2023-01-01") == 2
+
+
+@pytest.mark.parametrize(
+    ("borne", "acceptee"), [(None, True), (99_900_000, True), ("infini", False)]
+)
+def test_the_open_last_bound_may_become_a_number_but_nothing_else(borne, acceptee):
+    services.referentiel_charger(auteur="tests")
+    tranches = selectors.jeu_parametres(le=date(2026, 1, 1)).valeur("ir.bareme").valeur["tranches"]
+    valeur = {"tranches": [*tranches[:-1], {**tranches[-1], "jusqu_a_centimes": borne}]}
+
+    def verifier():
+        services.parametre_correction_verifier(
+            code="ir.bareme", valeur=valeur, source="s", statut="verifie", motif="m"
+        )
+
+    if acceptee:
+        verifier()
+    else:
+        with pytest.raises(services.CorrectionInvalide):
+            verifier()
