@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from modules.unites import services
 from modules.unites.models import CODE_MAX_LENGTH, Unite, UniteKind
 
 RACINE = ""
@@ -62,7 +63,13 @@ class UniteCreateForm(_ParentMixin, UniteEditForm):
     field_order = ["code", "parent", "kind", "nom_fr", "nom_ar", "imputation_budgetaire"]
 
     def clean_code(self) -> str:
-        return str(self.cleaned_data["code"]).strip().upper()
+        """Upper-cased for the person typing; the format is checked here too, so every field's
+        problem shows at once (the service checks again)."""
+        code = str(self.cleaned_data["code"]).strip().upper()
+        problem = services.code_error(code)
+        if problem:
+            raise forms.ValidationError(problem)
+        return code
 
 
 class UniteMoveForm(_ParentMixin):

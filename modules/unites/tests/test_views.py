@@ -129,6 +129,9 @@ def test_create_shows_what_to_fix_and_creates_nothing(arbre, client_a, tenant_a)
         {"code": "É-1", "parent": "", "kind": "direction", "nom_fr": "Accent"},
     )
     assert "« É-1 » n&#x27;est pas un code valide" in response.text
+    both = client.post("/unites/nouvelle/", {"code": "x y", "parent": "", "kind": "service"})
+    assert "« X Y » n&#x27;est pas un code valide" in both.text
+    assert "Ce champ est obligatoire." in both.text  # nom_fr, reported in the same answer
     assert _in_a(tenant_a, chemins) == before
 
 
