@@ -43,9 +43,13 @@ class Periodic:
 
 
 def default_schedule() -> list[Periodic]:
+    from identity import actors as identity_actors
     from tenants import actors
 
-    return [Periodic("platform_heartbeat", 60, actors.platform_heartbeat.send)]
+    return [
+        Periodic("platform_heartbeat", 60, actors.platform_heartbeat.send),
+        Periodic("keycloak_events_copy", 60, identity_actors.keycloak_events_copy.send),
+    ]
 
 
 class SchedulerLock:

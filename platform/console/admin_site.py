@@ -32,6 +32,8 @@ from django_tenants.utils import get_public_schema_name
 from audit import services as audit_services
 from identity import permissions
 from identity import views as identity_views
+from referentiel.admin import ParametreAdminMixin
+from referentiel.models import Parametre
 from tenants.models import Domain, FailedJob, Organisation
 
 ADMIN_ROLE = "plateforme-admin"
@@ -200,3 +202,5 @@ site = PlatformAdminSite(name="admin")
 site.register(Organisation, OrganisationAdmin)
 site.register(Domain, DomainAdmin)
 site.register(FailedJob, FailedJobAdmin)
+# Pay parameters: listed with their history, corrected only by adding a recording (referentiel).
+site.register(Parametre, type("ParametreAdmin", (ParametreAdminMixin, PublicSchemaModelAdmin), {}))

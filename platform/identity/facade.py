@@ -85,6 +85,11 @@ def person_ensure(
 
 def realm_ensure() -> None:
     """Realm settings that came after the first import (run by migrate_platform)."""
+    if settings.KEYCLOAK_BOOTSTRAP_ADMIN_PASSWORD:
+        keycloak_admin.realm_bootstrap_ensure(
+            username=settings.KEYCLOAK_BOOTSTRAP_ADMIN_USER,
+            password=settings.KEYCLOAK_BOOTSTRAP_ADMIN_PASSWORD,
+        )
     admin = keycloak_admin.admin_client()
     keycloak_admin.organization_group_mapper_ensure(admin)
     keycloak_admin.api_audience_ensure(

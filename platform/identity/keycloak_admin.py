@@ -384,3 +384,52 @@ def user_create_with_otp(
         raise KeycloakError(
             f"partial import of {username}: {answer.status_code} {answer.text[:200]}"
         )
+
+
+SERVICE_ACCOUNT_ROLES = (
+    "manage-users",
+    "view-users",
+    "query-users",
+    "manage-clients",
+    "view-clients",
+    "manage-realm",
+    "view-realm",
+    "view-events",
+    "manage-events",
+)
+
+
+def realm_bootstrap_ensure(*, username: str, password: str) -> None:
+    """What the backend's service account cannot give itself, done as Keycloak's own admin
+    (the master realm's bootstrap admin, known to the infra scripts in dev and tests):
+    the realm-management roles of the service account, and the realm's event settings."""
+    from identity.keycloak_events import events_config_ensure
+
+    connection = KeycloakOpenIDConnection(
+        server_url=settings.KEYCLOAK_URL,
+        username=username,
+        password=password,
+        realm_name=settings.KEYCLOAK_REALM,
+        user_realm_name="master",
+        client_id="admin-cli",
+        timeout=settings.KEYCLOAK_TIMEOUT_SECONDS,
+    )
+    admin = KeycloakAdmin(connection=connection)
+
+    def ensure() -> None:
+        backend = admin.get_client_id(settings.KEYCLOAK_ADMIN_CLIENT_ID)
+        management = admin.get_client_id("realm-management")
+        if backend is None or management is None:
+            raise KeycloakError("backend client or realm-management missing from the realm")
+        account = admin.get_client_service_account_user(backend)
+        held = {r["name"] for r in admin.get_client_roles_of_user(account["id"], management)}
+        missing = [
+            admin.get_client_role(management, name)
+            for name in SERVICE_ACCOUNT_ROLES
+            if name not in held
+        ]
+        if missing:
+            admin.assign_client_role(account["id"], management, missing)
+        events_config_ensure(admin)
+
+    with_retries(ensure, what="realm bootstrap (service account roles, events)")

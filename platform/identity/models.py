@@ -48,3 +48,15 @@ class AssistedAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operator_username} → {self.tenant_code} ({self.status})"
+
+
+class KeycloakEventCursor(models.Model):
+    """How far the audit has read Keycloak's login events (one row)."""
+
+    id = models.BigAutoField(primary_key=True)
+    last_time_ms = models.BigIntegerField(default=0)
+    ids_at_last_time = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"events read up to {self.last_time_ms}"

@@ -51,6 +51,8 @@ SHARED_APPS = [
     "audit",
     "referentiel",
     "console",
+    # config's own management commands (paie, benchmark); it has no models
+    "config",
 ]
 # Everything under modules/ is tenant data. audit keeps one chain per schema, so it is in both.
 TENANT_APPS = [
@@ -149,6 +151,11 @@ KEYCLOAK_ADMIN_CLIENT_ID = env("INDIMAJ_KC_ADMIN_CLIENT_ID", "indimaj-backend")
 KEYCLOAK_ADMIN_CLIENT_SECRET = env("INDIMAJ_KC_ADMIN_CLIENT_SECRET", "indimaj-backend-dev-secret")
 # Access tokens for the API carry this audience (client scope "indimaj-api", see identity.realm).
 KEYCLOAK_API_AUDIENCE = env("INDIMAJ_KC_API_AUDIENCE", "indimaj-api")
+# Keycloak's own admin (master realm), used only by `migrate_platform` for what the service
+# account cannot grant itself. The dev/test Keycloak of infra/ has admin/admin; in production
+# leave the password empty and apply those realm settings with Keycloak's own tools.
+KEYCLOAK_BOOTSTRAP_ADMIN_USER = env("INDIMAJ_KC_BOOTSTRAP_ADMIN_USER", "admin")
+KEYCLOAK_BOOTSTRAP_ADMIN_PASSWORD = env("INDIMAJ_KC_BOOTSTRAP_ADMIN_PASSWORD", "admin")
 KEYCLOAK_HEALTH_URL = env("INDIMAJ_KC_HEALTH_URL", "http://127.0.0.1:59000/health/ready")
 KEYCLOAK_TIMEOUT_SECONDS = 5
 # How old a session's habilitations may get before they are re-read from Keycloak: this is the

@@ -5,6 +5,7 @@ import os
 from .base import *
 
 DEBUG = False
+KEYCLOAK_BOOTSTRAP_ADMIN_PASSWORD = os.environ.get("INDIMAJ_KC_BOOTSTRAP_ADMIN_PASSWORD", "")
 SECRET_KEY = os.environ["INDIMAJ_SECRET_KEY"]
 ALLOWED_HOSTS = os.environ["INDIMAJ_ALLOWED_HOSTS"].split(",")
 INDIMAJ_SCHEME = "https"

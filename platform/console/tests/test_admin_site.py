@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from console.admin_site import site
 from console.tests.support import APEX, TENANT_A_HOST
 from identity.permissions import ACCESS_RULE_ATTR, SESSION_ROLES_KEY
+from referentiel.models import Parametre
 from tenants.models import Domain, FailedJob, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,7 @@ def test_passwords_are_changed_in_keycloak_and_view_on_site_is_gone(apex_client)
 
 
 def test_only_public_schema_models_are_registered():
-    assert set(site._registry) == {Organisation, Domain, FailedJob}
+    assert set(site._registry) == {Organisation, Domain, FailedJob, Parametre}
     tenant_apps = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
     assert not {m._meta.app_label for m in site._registry} & tenant_apps
     # Django's default site stays empty: autodiscovery is off (SimpleAdminConfig).
