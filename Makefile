@@ -36,6 +36,7 @@ messages: venv
 
 migrate: services messages
 	$(PY) manage.py migrate_platform
+	$(PY) manage.py referentiel charger
 
 demo: migrate
 	bash infra/demo.sh start

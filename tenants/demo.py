@@ -89,7 +89,7 @@ def demo_provision() -> list[str]:
         where = (
             f"{', '.join(user.organisations)}: {', '.join(user.habilitations)}"
             if user.organisations
-            else f"{', '.join(user.realm_roles)} on {apex}/console/jobs/"
+            else f"{', '.join(user.realm_roles)} on {apex}/console/"
         )
         second = ""
         if secret:
