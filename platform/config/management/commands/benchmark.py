@@ -41,6 +41,8 @@ class Benchmark:
     description: str
     agents_par_defaut: int
     executer: Callable[..., Resultat]
+    # the size option's name: `--agents` for a population, `--unites` for a unit tree
+    parametre: str = "agents"
 
 
 def peak_rss_mb() -> float:
@@ -88,11 +90,38 @@ def _paie(*, agents: int, echantillon: int = 5000, mois: date = date(2025, 3, 1)
     )
 
 
+def _jeton(*, unites: int) -> Resultat:
+    """Access-token size with the habilitations of one person (our design) against the token
+    of a person holding every unit of a `unites`-unit tree (the naive design)."""
+    from django.conf import settings
+
+    from identity import token_size
+
+    base_url = f"{settings.INDIMAJ_SCHEME}://{token_size.BENCH_ORG}.{settings.INDIMAJ_APEX}"
+    mesure = token_size.measure(units=unites, base_url=base_url)
+    return Resultat(
+        params={"unites": unites, "habilitations_personne": len(token_size.OWN_HABILITATIONS)},
+        metrics={
+            "token_bytes": mesure.ours_bytes,
+            "baseline_token_bytes": mesure.baseline_bytes,
+            "seconds_to_issue": round(mesure.seconds_to_issue, 4),
+        },
+        ratio_vs_baseline=round(mesure.baseline_bytes / mesure.ours_bytes, 1),
+        baseline=f"token of a person holding all {unites:,} units",
+    )
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "paie": Benchmark(
         description="paie d'un mois : chemin vectoriel (numpy) contre chemin scalaire",
         agents_par_defaut=300_000,
         executer=_paie,
+    ),
+    "jeton": Benchmark(
+        description="taille du jeton d'accès : habilitations de la personne contre arbre entier",
+        agents_par_defaut=1000,
+        executer=_jeton,
+        parametre="unites",
     ),
 }
 
@@ -103,14 +132,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", choices=sorted(BENCHMARKS))
         parser.add_argument("--agents", type=int, help="taille de la population")
+        parser.add_argument("--unites", type=int, help="taille de l'arbre d'unités (jeton)")
         parser.add_argument("--json", action="store_true", help="une ligne JSON en dernier")
 
     def handle(self, *args: Any, **options: Any) -> None:
         bench = BENCHMARKS[options["name"]]
-        agents = options["agents"] or bench.agents_par_defaut
-        if agents <= 0:
-            raise CommandError("--agents doit être positif")
-        resultat = bench.executer(agents=agents)
+        taille = options[bench.parametre] or bench.agents_par_defaut
+        if taille <= 0:
+            raise CommandError(f"--{bench.parametre} doit être positif")
+        resultat = bench.executer(**{bench.parametre: taille})
         sortie = {
             "benchmark": options["name"],
             "params": resultat.params,
