@@ -9,6 +9,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit import services as audit_services
+from identity import facade as identity_facade
+from tenants import selectors
 from tenants.jobs import tenant_actor
 
 logger = logging.getLogger(__name__)
@@ -30,3 +32,16 @@ def tenant_ping(token: str) -> None:
 def platform_heartbeat() -> None:
     """Sent by the scheduler every minute; /healthz and the console read the timestamp."""
     cache.set("scheduler:last_heartbeat", timezone.now().isoformat(), timeout=None)
+
+
+@tenant_actor(queue_name="default")
+def tenant_habilitations_reconcile() -> None:
+    """The jobs' copy of this tenant's habilitations, re-read from Keycloak."""
+    identity_facade.habilitation_copy_refresh(alias=str(cast(Any, connection).tenant.code))
+
+
+@dramatiq.actor(queue_name="default", max_retries=0)
+def habilitations_reconcile_all() -> None:
+    """Sent by the scheduler: one small, separately retried job per active tenant."""
+    for schema in selectors.organisation_list_active().values_list("schema_name", flat=True):
+        tenant_habilitations_reconcile.send_with_options(tenant_schema=schema)

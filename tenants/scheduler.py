@@ -49,6 +49,7 @@ def default_schedule() -> list[Periodic]:
     return [
         Periodic("platform_heartbeat", 60, actors.platform_heartbeat.send),
         Periodic("keycloak_events_copy", 60, identity_actors.keycloak_events_copy.send),
+        Periodic("habilitations_reconcile_all", 300, actors.habilitations_reconcile_all.send),
     ]
 
 

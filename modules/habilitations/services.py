@@ -55,6 +55,7 @@ def member_invite(
     identity_facade.tenant_habilitation_grant(
         alias=tenant_code, user_id=user_id, habilitation=habilitation
     )
+    identity_facade.habilitation_copy_refresh(alias=tenant_code)
     with transaction.atomic():
         audit_services.audit_record(
             actor=actor,
@@ -76,6 +77,7 @@ def habilitation_grant(
     identity_facade.tenant_habilitation_grant(
         alias=tenant_code, user_id=member.user_id, habilitation=habilitation
     )
+    identity_facade.habilitation_copy_refresh(alias=tenant_code)
     with transaction.atomic():
         audit_services.audit_record(
             actor=actor,
@@ -101,6 +103,7 @@ def habilitation_revoke(
     identity_facade.tenant_habilitation_revoke(
         alias=tenant_code, user_id=member.user_id, habilitation=habilitation
     )
+    identity_facade.habilitation_copy_refresh(alias=tenant_code)
     with transaction.atomic():
         audit_services.audit_record(
             actor=actor,
@@ -117,6 +120,7 @@ def member_deactivate(
     if member.user_id == actor_user_id:
         raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
     disabled = identity_facade.tenant_member_remove(alias=tenant_code, user_id=member.user_id)
+    identity_facade.habilitation_copy_refresh(alias=tenant_code)
     with transaction.atomic():
         audit_services.audit_record(
             actor=actor,
@@ -140,6 +144,7 @@ def api_client_create(
     client_id, secret = identity_facade.tenant_api_client_create(
         alias=tenant_code, name=name, habilitation=habilitation
     )
+    identity_facade.habilitation_copy_refresh(alias=tenant_code)
     with transaction.atomic():
         audit_services.audit_record(
             actor=actor,
@@ -154,6 +159,7 @@ def api_client_create(
 def api_client_revoke(*, tenant_code: str, client_id: str, actor: str) -> bool:
     revoked = identity_facade.tenant_api_client_revoke(alias=tenant_code, client_id=client_id)
     if revoked:
+        identity_facade.habilitation_copy_refresh(alias=tenant_code)
         with transaction.atomic():
             audit_services.audit_record(
                 actor=actor,

@@ -130,25 +130,11 @@ def _org_id(admin: KeycloakAdmin, alias: str) -> str:
     return org_id
 
 
-def _habilitations_by_user(admin: KeycloakAdmin, org_id: str) -> dict[str, set[Habilitation]]:
-    """User id → habilitations, from the organization's habilitation groups."""
-    held: dict[str, set[Habilitation]] = {}
-    for name, group_id in keycloak_admin.organization_groups(admin, org_id=org_id).items():
-        habilitation = Habilitation.from_group(name)
-        if habilitation is None:
-            continue
-        for user_id in keycloak_admin.organization_group_members(
-            admin, org_id=org_id, group_id=group_id
-        ):
-            held.setdefault(user_id, set()).add(habilitation)
-    return held
-
-
 def tenant_members(*, alias: str) -> list[TenantMember]:
     """Every member of the tenant's organization with their habilitations there."""
     admin = keycloak_admin.admin_client()
     org_id = _org_id(admin, alias)
-    held = _habilitations_by_user(admin, org_id)
+    held = keycloak_admin.organization_habilitations(admin, org_id=org_id)
     members = [
         TenantMember(
             user_id=str(user["id"]),
@@ -264,7 +250,7 @@ def _api_client_prefix(alias: str) -> str:
 def tenant_api_clients(*, alias: str) -> list[ApiClient]:
     admin = keycloak_admin.admin_client()
     org_id = _org_id(admin, alias)
-    held = _habilitations_by_user(admin, org_id)
+    held = keycloak_admin.organization_habilitations(admin, org_id=org_id)
     clients = []
     prefix = _api_client_prefix(alias)
     for client in admin.get_clients():
@@ -330,3 +316,10 @@ def tenant_api_client_revoke(*, alias: str, client_id: str) -> bool:
         return False
     admin.delete_client(internal)
     return True
+
+
+def habilitation_copy_refresh(*, alias: str) -> int:
+    """Bring the jobs' copy of this tenant's habilitations in line with Keycloak now."""
+    from identity import habilitation_copies
+
+    return habilitation_copies.tenant_habilitations_reconcile(alias=alias)

@@ -433,3 +433,17 @@ def realm_bootstrap_ensure(*, username: str, password: str) -> None:
         events_config_ensure(admin)
 
     with_retries(ensure, what="realm bootstrap (service account roles, events)")
+
+
+def organization_habilitations(admin: KeycloakAdmin, *, org_id: str) -> dict[str, set[Any]]:
+    """User id → habilitations, from the organization's habilitation groups."""
+    from identity.habilitations import Habilitation
+
+    held: dict[str, set[Any]] = {}
+    for name, group_id in organization_groups(admin, org_id=org_id).items():
+        habilitation = Habilitation.from_group(name)
+        if habilitation is None:
+            continue
+        for user_id in organization_group_members(admin, org_id=org_id, group_id=group_id):
+            held.setdefault(user_id, set()).add(habilitation)
+    return held

@@ -60,3 +60,27 @@ class KeycloakEventCursor(models.Model):
 
     def __str__(self) -> str:
         return f"events read up to {self.last_time_ms}"
+
+
+class HabilitationCopie(models.Model):
+    """Django's copy of who holds which habilitation in which tenant, for background jobs
+    (they carry no token). Keycloak stays the source of truth; a reconcile job rewrites a
+    tenant's rows from it every few minutes and after each change made in INDIMAJ."""
+
+    id = models.BigAutoField(primary_key=True)
+    tenant_schema = models.CharField(max_length=63)
+    user_sub = models.CharField(max_length=64)
+    role = models.CharField(max_length=20)
+    unit = models.CharField(max_length=40, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_schema", "user_sub", "role", "unit"], name="habilitation_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["tenant_schema", "user_sub"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_sub} {self.role}@{self.unit or '*'} in {self.tenant_schema}"

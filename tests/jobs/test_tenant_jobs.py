@@ -95,3 +95,30 @@ def test_operator_retry_sends_the_failed_job_again(worker, committed):
     assert failed.status == FailedJobStatus.RETRIED
     assert failed.retried_by == "operator"
     wait_until(lambda: _ping_count(tenant_a, token) == 1, timeout=30, what="retried ping")
+
+
+def test_reconcile_job_rewrites_the_tenants_copy_in_a_worker(worker, committed):
+    from identity import facade as identity_facade
+    from identity.habilitation_copies import habilitations_for_job
+    from identity.habilitations import Habilitation
+    from identity.models import HabilitationCopie
+
+    user_id = identity_facade.person_ensure(
+        username="reda.job-a",
+        email="reda.job-a@example.ma",
+        first_name="Reda",
+        last_name="Filali",
+        password="Job-Test-2026!",
+        organization_aliases=("test-a",),
+        habilitations=("valideur",),
+    )
+    HabilitationCopie.objects.filter(tenant_schema="t_test_a").delete()
+    actors.habilitations_reconcile_all.send()
+    wait_until(
+        lambda: (
+            Habilitation("valideur")
+            in habilitations_for_job(tenant_schema="t_test_a", user_sub=user_id)
+        ),
+        timeout=30,
+        what="reconciled copy",
+    )

@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 from audit.models import AuditEvent
 from identity import facade as identity_facade
 from identity import keycloak_admin
+from identity.habilitation_copies import habilitations_for_job
 from identity.habilitations import Habilitation
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,10 @@ def test_admin_invites_a_new_person_with_a_perimeter(tenant_a, login_client, key
     assert response.status_code == 302
     member = _member("test-a", email)
     assert member.habilitations == {Habilitation("gestionnaire", "FES")}
+    # jobs see it at once: the copy is refreshed after each change made here
+    assert habilitations_for_job(tenant_schema="t_test_a", user_sub=member.user_id) == {
+        Habilitation("gestionnaire", "FES")
+    }
     assert (member.first_name, member.last_name) == ("Hind", "Berrada")
     assert len(_mail_to(email)) == 1  # Keycloak's "set your password" e-mail
     with schema_context(tenant_a.schema_name):
