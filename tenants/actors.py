@@ -45,3 +45,19 @@ def habilitations_reconcile_all() -> None:
     """Sent by the scheduler: one small, separately retried job per active tenant."""
     for schema in selectors.organisation_list_active().values_list("schema_name", flat=True):
         tenant_habilitations_reconcile.send_with_options(tenant_schema=schema)
+
+
+@tenant_actor(queue_name="default")
+def tenant_identity_reconcile() -> None:
+    """Keycloak's side of this tenant (organization, callback) made to match the database."""
+    from tenants import services
+
+    services.organisation_sync_identity(organisation=cast(Any, connection).tenant)
+
+
+@dramatiq.actor(queue_name="default", max_retries=0)
+def identity_reconcile_all() -> None:
+    """Keycloak writes cannot join our transactions: what a provisioning committed but could
+    not push (Keycloak down) is pushed here, idempotently, every 10 minutes."""
+    for schema in selectors.organisation_list_active().values_list("schema_name", flat=True):
+        tenant_identity_reconcile.send_with_options(tenant_schema=schema)

@@ -50,6 +50,7 @@ def default_schedule() -> list[Periodic]:
         Periodic("platform_heartbeat", 60, actors.platform_heartbeat.send),
         Periodic("keycloak_events_copy", 60, identity_actors.keycloak_events_copy.send),
         Periodic("habilitations_reconcile_all", 300, actors.habilitations_reconcile_all.send),
+        Periodic("identity_reconcile_all", 600, actors.identity_reconcile_all.send),
     ]
 
 

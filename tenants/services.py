@@ -120,8 +120,17 @@ def organisation_provision(*, spec: OrganisationSpec, actor: str) -> Organisatio
             audit_services.audit_record(
                 actor=actor, action="organisation.created", object_id=spec.code
             )
-    transaction.on_commit(lambda: organisation_sync_identity(organisation=organisation))
+    transaction.on_commit(lambda: _sync_identity_or_defer(organisation))
     return organisation
+
+
+def _sync_identity_or_defer(organisation: Organisation) -> None:
+    """Push to Keycloak now; if it is unreachable the schema stays, and the periodic
+    reconcile job (tenants.actors.identity_reconcile_all) pushes it later."""
+    try:
+        organisation_sync_identity(organisation=organisation)
+    except identity_facade.KeycloakUnavailableError:
+        logger.exception("Keycloak side of %s deferred to the reconcile job", organisation.code)
 
 
 def organisation_sync_identity(*, organisation: Organisation) -> None:

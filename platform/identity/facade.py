@@ -119,6 +119,10 @@ class TenantMember:
         return f"{self.first_name} {self.last_name}".strip() or self.username
 
 
+# Raised when Keycloak stays unreachable after retries; callers may defer to a reconcile job.
+KeycloakUnavailableError = keycloak_admin.KeycloakUnavailableError
+
+
 class UnknownTenantError(RuntimeError):
     pass
 

@@ -122,3 +122,22 @@ def test_reconcile_job_rewrites_the_tenants_copy_in_a_worker(worker, committed):
         timeout=30,
         what="reconciled copy",
     )
+
+
+def test_identity_reconcile_puts_back_a_lost_callback(worker, committed):
+    from django.conf import settings
+
+    from identity import keycloak_admin
+
+    admin = keycloak_admin.admin_client()
+    internal = admin.get_client_id(settings.KEYCLOAK_CLIENT_ID)
+    assert internal is not None
+    callback = "http://test-b.indimaj.localhost:8765/oidc/callback"
+
+    def redirects():
+        return set(admin.get_client(internal)["redirectUris"])
+
+    admin.update_client(internal, {"redirectUris": sorted(redirects() - {callback})})
+    assert callback not in redirects()
+    actors.identity_reconcile_all.send()
+    wait_until(lambda: callback in redirects(), timeout=30, what="callback restored")
