@@ -12,13 +12,12 @@ from identity.habilitations import Habilitation
 
 
 def tenant_identity_ensure(*, alias: str, name: str, base_url: str) -> str:
-    """Keycloak side of a tenant: its Organization and its callback URL. Returns the org id."""
+    """Keycloak side of a tenant: its Organization. Returns the org id.
+
+    Logins return through the apex callback (ADR 0002 §5): nothing per tenant on the client.
+    """
     admin = keycloak_admin.admin_client()
-    org_id = keycloak_admin.organization_ensure(admin, alias=alias, name=name, base_url=base_url)
-    keycloak_admin.client_redirects_ensure(
-        admin, client_id=settings.KEYCLOAK_CLIENT_ID, base_url=base_url
-    )
-    return org_id
+    return keycloak_admin.organization_ensure(admin, alias=alias, name=name, base_url=base_url)
 
 
 def platform_identity_ensure(*, base_url: str) -> None:
@@ -91,6 +90,13 @@ def realm_ensure() -> None:
             password=settings.KEYCLOAK_BOOTSTRAP_ADMIN_PASSWORD,
         )
     admin = keycloak_admin.admin_client()
+    port = settings.INDIMAJ_WEB_PORT
+    suffix = "" if port in (80, 443) else f":{port}"
+    keycloak_admin.client_redirects_ensure(
+        admin,
+        client_id=settings.KEYCLOAK_CLIENT_ID,
+        base_url=f"{settings.INDIMAJ_SCHEME}://{settings.INDIMAJ_APEX}{suffix}",
+    )
     keycloak_admin.organization_group_mapper_ensure(admin)
     keycloak_admin.api_audience_ensure(
         admin,

@@ -87,6 +87,9 @@ def organization_ensure(admin: KeycloakAdmin, *, alias: str, name: str, base_url
             found = find()
         if found is None:
             raise KeycloakError(f"organization {alias} not found after creation")
+        if found.get("name") != name:
+            # the database names the tenant; Keycloak's copy follows it
+            admin.update_organization(str(found["id"]), {**found, "name": name})
         return str(found["id"])
 
     return with_retries(ensure, what=f"organization {alias}")

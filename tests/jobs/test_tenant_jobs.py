@@ -124,20 +124,18 @@ def test_reconcile_job_rewrites_the_tenants_copy_in_a_worker(worker, committed):
     )
 
 
-def test_identity_reconcile_puts_back_a_lost_callback(worker, committed):
-    from django.conf import settings
-
+def test_identity_reconcile_puts_back_what_keycloak_lost(worker, committed):
     from identity import keycloak_admin
 
     admin = keycloak_admin.admin_client()
-    internal = admin.get_client_id(settings.KEYCLOAK_CLIENT_ID)
-    assert internal is not None
-    callback = "http://test-b.indimaj.localhost:8765/oidc/callback"
+    org_id = keycloak_admin.organization_id_by_alias(admin, "test-b")
+    assert org_id is not None
+    org = admin.get_organization(org_id)
+    admin.update_organization(org_id, {**org, "name": "renamed behind our back"})
 
-    def redirects():
-        return set(admin.get_client(internal)["redirectUris"])
+    def name():
+        return admin.get_organization(org_id)["name"]
 
-    admin.update_client(internal, {"redirectUris": sorted(redirects() - {callback})})
-    assert callback not in redirects()
+    assert name() == "renamed behind our back"
     actors.identity_reconcile_all.send()
-    wait_until(lambda: callback in redirects(), timeout=30, what="callback restored")
+    wait_until(lambda: name() == "Ministère de test B", timeout=30, what="name restored")
