@@ -20,6 +20,23 @@ UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def _recorded(
+    *,
+    tenant_code: str,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    data: dict[str, object] | None = None,
+) -> None:
+    """After Keycloak confirmed a change: refresh the jobs' copy, then write the audit row."""
+    identity_facade.habilitation_copy_refresh(alias=tenant_code)
+    with transaction.atomic():
+        audit_services.audit_record(
+            actor=actor, action=action, object_type=object_type, object_id=object_id, data=data
+        )
+
+
 def habilitation_parse(*, role: str, unit: str) -> Habilitation:
     """A habilitation from form input, or a ValidationError naming the field to fix."""
     if role not in TENANT_ROLES:
@@ -55,15 +72,14 @@ def member_invite(
     identity_facade.tenant_habilitation_grant(
         alias=tenant_code, user_id=user_id, habilitation=habilitation
     )
-    identity_facade.habilitation_copy_refresh(alias=tenant_code)
-    with transaction.atomic():
-        audit_services.audit_record(
-            actor=actor,
-            action="membre.invite",
-            object_type="utilisateur",
-            object_id=user_id,
-            data={"compte_cree": created, "habilitation": habilitation.group_name},
-        )
+    _recorded(
+        tenant_code=tenant_code,
+        actor=actor,
+        action="membre.invite",
+        object_type="utilisateur",
+        object_id=user_id,
+        data={"compte_cree": created, "habilitation": habilitation.group_name},
+    )
     return user_id
 
 
@@ -77,15 +93,14 @@ def habilitation_grant(
     identity_facade.tenant_habilitation_grant(
         alias=tenant_code, user_id=member.user_id, habilitation=habilitation
     )
-    identity_facade.habilitation_copy_refresh(alias=tenant_code)
-    with transaction.atomic():
-        audit_services.audit_record(
-            actor=actor,
-            action="habilitation.accordee",
-            object_type="utilisateur",
-            object_id=member.user_id,
-            data={"habilitation": habilitation.group_name},
-        )
+    _recorded(
+        tenant_code=tenant_code,
+        actor=actor,
+        action="habilitation.accordee",
+        object_type="utilisateur",
+        object_id=member.user_id,
+        data={"habilitation": habilitation.group_name},
+    )
 
 
 def habilitation_revoke(
@@ -103,15 +118,14 @@ def habilitation_revoke(
     identity_facade.tenant_habilitation_revoke(
         alias=tenant_code, user_id=member.user_id, habilitation=habilitation
     )
-    identity_facade.habilitation_copy_refresh(alias=tenant_code)
-    with transaction.atomic():
-        audit_services.audit_record(
-            actor=actor,
-            action="habilitation.retiree",
-            object_type="utilisateur",
-            object_id=member.user_id,
-            data={"habilitation": habilitation.group_name},
-        )
+    _recorded(
+        tenant_code=tenant_code,
+        actor=actor,
+        action="habilitation.retiree",
+        object_type="utilisateur",
+        object_id=member.user_id,
+        data={"habilitation": habilitation.group_name},
+    )
 
 
 def member_deactivate(
@@ -120,15 +134,14 @@ def member_deactivate(
     if member.user_id == actor_user_id:
         raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
     disabled = identity_facade.tenant_member_remove(alias=tenant_code, user_id=member.user_id)
-    identity_facade.habilitation_copy_refresh(alias=tenant_code)
-    with transaction.atomic():
-        audit_services.audit_record(
-            actor=actor,
-            action="membre.desactive",
-            object_type="utilisateur",
-            object_id=member.user_id,
-            data={"compte_desactive": disabled},
-        )
+    _recorded(
+        tenant_code=tenant_code,
+        actor=actor,
+        action="membre.desactive",
+        object_type="utilisateur",
+        object_id=member.user_id,
+        data={"compte_desactive": disabled},
+    )
     return disabled
 
 
@@ -144,27 +157,25 @@ def api_client_create(
     client_id, secret = identity_facade.tenant_api_client_create(
         alias=tenant_code, name=name, habilitation=habilitation
     )
-    identity_facade.habilitation_copy_refresh(alias=tenant_code)
-    with transaction.atomic():
-        audit_services.audit_record(
-            actor=actor,
-            action="client_api.cree",
-            object_type="client_api",
-            object_id=client_id,
-            data={"nom": name, "habilitation": habilitation.group_name},
-        )
+    _recorded(
+        tenant_code=tenant_code,
+        actor=actor,
+        action="client_api.cree",
+        object_type="client_api",
+        object_id=client_id,
+        data={"nom": name, "habilitation": habilitation.group_name},
+    )
     return client_id, secret
 
 
 def api_client_revoke(*, tenant_code: str, client_id: str, actor: str) -> bool:
     revoked = identity_facade.tenant_api_client_revoke(alias=tenant_code, client_id=client_id)
     if revoked:
-        identity_facade.habilitation_copy_refresh(alias=tenant_code)
-        with transaction.atomic():
-            audit_services.audit_record(
-                actor=actor,
-                action="client_api.revoque",
-                object_type="client_api",
-                object_id=client_id,
-            )
+        _recorded(
+            tenant_code=tenant_code,
+            actor=actor,
+            action="client_api.revoque",
+            object_type="client_api",
+            object_id=client_id,
+        )
     return revoked

@@ -60,15 +60,13 @@ def login_request(*, redirect_uri: str, organization: str | None) -> LoginReques
     return LoginRequest(f"{_endpoint('auth')}?{query}", state, nonce, verifier)
 
 
-def exchange_code(*, code: str, redirect_uri: str, code_verifier: str) -> dict[str, Any]:
+def _token_request(data: dict[str, str]) -> dict[str, Any]:
+    """POST to the realm's token endpoint as the web client; OidcError unless Keycloak says 200."""
     try:
         response = requests.post(
             _endpoint("token"),
             data={
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": redirect_uri,
-                "code_verifier": code_verifier,
+                **data,
                 "client_id": settings.KEYCLOAK_CLIENT_ID,
                 "client_secret": settings.KEYCLOAK_CLIENT_SECRET,
             },
@@ -80,6 +78,17 @@ def exchange_code(*, code: str, redirect_uri: str, code_verifier: str) -> dict[s
         raise OidcError(f"token endpoint answered {response.status_code}: {response.text[:300]}")
     tokens: dict[str, Any] = response.json()
     return tokens
+
+
+def exchange_code(*, code: str, redirect_uri: str, code_verifier: str) -> dict[str, Any]:
+    return _token_request(
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": code_verifier,
+        }
+    )
 
 
 ALLOWED_ALGORITHMS = ["RS256"]
@@ -129,23 +138,7 @@ class JwksCache:
 
 def refresh(*, refresh_token: str) -> dict[str, Any]:
     """New tokens for a session; OidcError when Keycloak refuses (session ended, user off)."""
-    try:
-        response = requests.post(
-            _endpoint("token"),
-            data={
-                "grant_type": "refresh_token",
-                "refresh_token": refresh_token,
-                "client_id": settings.KEYCLOAK_CLIENT_ID,
-                "client_secret": settings.KEYCLOAK_CLIENT_SECRET,
-            },
-            timeout=settings.KEYCLOAK_TIMEOUT_SECONDS,
-        )
-    except requests.RequestException as error:
-        raise OidcError(f"token endpoint unreachable: {error}") from error
-    if response.status_code != 200:
-        raise OidcError(f"refresh refused ({response.status_code}): {response.text[:200]}")
-    tokens: dict[str, Any] = response.json()
-    return tokens
+    return _token_request({"grant_type": "refresh_token", "refresh_token": refresh_token})
 
 
 @lru_cache(maxsize=1)
