@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit_services
 from identity import facade as identity_facade
 from identity.habilitations import TENANT_ROLES, Habilitation
+from modules.unites import facade as unites_facade
 
 UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -34,6 +35,18 @@ def _recorded(
     with transaction.atomic():
         audit_services.audit_record(
             actor=actor, action=action, object_type=object_type, object_id=object_id, data=data
+        )
+
+
+def _unit_must_exist(habilitation: Habilitation) -> None:
+    if habilitation.unit and not unites_facade.unite_exists(code=habilitation.unit):
+        raise ValidationError(
+            {
+                "unite": _(
+                    "Unité inconnue : %(u)s. Créez-la d'abord dans « Unités organisationnelles »."
+                )
+                % {"u": habilitation.unit}
+            }
         )
 
 
@@ -63,6 +76,7 @@ def member_invite(
         raise ValidationError({"email": _("Adresse électronique invalide.")})
     if not first_name.strip() or not last_name.strip():
         raise ValidationError({"nom": _("Le prénom et le nom sont obligatoires.")})
+    _unit_must_exist(habilitation)
     user_id, created = identity_facade.tenant_member_invite(
         alias=tenant_code,
         email=email,
@@ -90,6 +104,7 @@ def habilitation_grant(
     habilitation: Habilitation,
     actor: str,
 ) -> None:
+    _unit_must_exist(habilitation)
     identity_facade.tenant_habilitation_grant(
         alias=tenant_code, user_id=member.user_id, habilitation=habilitation
     )
@@ -154,6 +169,7 @@ def api_client_create(
         raise ValidationError(
             {"nom": _("Donnez un nom à l'intégration (le logiciel qui appelle l'API).")}
         )
+    _unit_must_exist(habilitation)
     client_id, secret = identity_facade.tenant_api_client_create(
         alias=tenant_code, name=name, habilitation=habilitation
     )

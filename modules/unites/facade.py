@@ -11,7 +11,7 @@ from identity.permissions import Action, roles_for
 from modules.unites import selectors
 from modules.unites.perimetres import Perimetre
 
-__all__ = ["Perimetre", "UniteInfo", "codes_in_perimeter", "unite_list"]
+__all__ = ["Perimetre", "UniteInfo", "codes_in_perimeter", "unite_exists", "unite_list"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +51,8 @@ def unite_list(*, perimeter: Perimetre) -> list[UniteInfo]:
         )
         for unite in selectors.unite_list(perimeter=perimeter).select_related("parent")
     ]
+
+
+def unite_exists(*, code: str) -> bool:
+    """An active unit with this code exists in the current tenant."""
+    return selectors.unite_active_exists(code=code)

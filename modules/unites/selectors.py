@@ -108,3 +108,7 @@ def unite_arbre(*, perimeter: Perimetre) -> list[Noeud]:
             )
         )
     return noeuds
+
+
+def unite_active_exists(*, code: str) -> bool:
+    return Unite.objects.filter(code=code, active=True).exists()

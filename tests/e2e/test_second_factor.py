@@ -44,8 +44,26 @@ def test_admin_needs_the_one_time_code(web_server, admin_with_otp, page):
     expect(page.locator("#journal-title")).to_be_visible()  # admins read the journal
 
 
+@pytest.fixture
+def unit_e2e(django_db_setup, django_db_blocker):
+    """A committed unit of test-a for the browser (removed after: other suites expect none)."""
+    from django_tenants.utils import schema_context
+
+    from modules.unites import services as unites_services
+    from modules.unites.models import Unite
+
+    with django_db_blocker.unblock(), schema_context("t_test_a"):
+        Unite.objects.filter(code="E2E-FES").delete()
+        unites_services.unite_create(
+            actor="tests", code="E2E-FES", parent=None, kind="direction", nom_fr="Fès (e2e)"
+        )
+    yield "E2E-FES"
+    with django_db_blocker.unblock(), schema_context("t_test_a"):
+        Unite.objects.filter(code="E2E-FES").delete()
+
+
 def test_admin_invites_a_person_and_grants_a_perimeter_from_the_browser(
-    web_server, admin_with_otp, page
+    web_server, admin_with_otp, unit_e2e, page
 ):
     from identity import keycloak_admin
 
@@ -63,11 +81,11 @@ def test_admin_invites_a_person_and_grants_a_perimeter_from_the_browser(
     page.fill("#prenom", "Zineb")
     page.fill("#nom", "Sqalli")
     page.select_option("#role", "gestionnaire")
-    page.fill("#unite", "FES")
+    page.fill("#unite", unit_e2e)
     page.click("text=Envoyer l'invitation")
     expect(page.locator(".message.success")).to_contain_text(email)
     row = page.locator("tr", has_text=email)
-    expect(row).to_contain_text("gestionnaire@FES")
+    expect(row).to_contain_text(f"gestionnaire@{unit_e2e}")
     page.screenshot(path="artifacts/tenant-admin-invite.png", full_page=True)
     created = keycloak_admin.user_by_email(admin, email)
     assert created is not None

@@ -12,6 +12,7 @@ from identity import facade as identity_facade
 from identity import keycloak_admin
 from identity.habilitation_copies import habilitations_for_job
 from identity.habilitations import Habilitation
+from modules.unites import services as unites_services
 
 pytestmark = pytest.mark.django_db
 MAIL_DIR = Path(settings.INDIMAJ_STATE_DIR) / "mail"
@@ -50,8 +51,16 @@ def _invite(client, email, role="gestionnaire", unite=""):
     )
 
 
+def _unit(tenant, code):
+    with schema_context(tenant.schema_name):
+        unites_services.unite_create(
+            actor="tests", code=code, parent=None, kind="direction", nom_fr=f"Direction {code}"
+        )
+
+
 def test_admin_invites_a_new_person_with_a_perimeter(tenant_a, login_client, keycloak_users):
     email = _email(keycloak_users)
+    _unit(tenant_a, "FES")
     client = login_client(tenant_a)
     response = _invite(client, email, unite="fes")
     assert response.status_code == 302
@@ -146,6 +155,9 @@ def test_bad_input_is_explained_and_nothing_is_created(tenant_a, login_client, k
     bad_unit = _invite(client, email, unite="fès centre")
     assert bad_unit.status_code == 400
     assert "lettres majuscules, chiffres et tirets" in bad_unit.text
+    unknown_unit = _invite(client, email, unite="MEKNES")
+    assert unknown_unit.status_code == 400
+    assert "Unité inconnue : MEKNES" in unknown_unit.text
     assert keycloak_admin.user_by_email(keycloak_admin.admin_client(), email) is None
 
 
