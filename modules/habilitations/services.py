@@ -6,7 +6,9 @@ replayed; nothing is recorded as done before Keycloak confirmed it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit_services
 from identity import facade as identity_facade
 from identity.habilitations import TENANT_ROLES, Habilitation
+from identity.permissions import Action
 from modules.unites import facade as unites_facade
 
 UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
@@ -195,3 +198,40 @@ def api_client_revoke(*, tenant_code: str, client_id: str, actor: str) -> bool:
             object_id=client_id,
         )
     return revoked
+
+
+# --- The admin's own perimeter: an admin of a unit manages habilitations inside it only -------
+
+
+@dataclass(frozen=True)
+class AdminScope:
+    whole_tenant: bool
+    codes: frozenset[str]
+
+
+def admin_scope(*, habilitations: frozenset[Habilitation]) -> AdminScope:
+    covered = unites_facade.codes_in_perimeter(
+        habilitations=habilitations, action=Action.HABILITATIONS_GERER
+    )
+    if covered == "all":
+        return AdminScope(whole_tenant=True, codes=frozenset())
+    return AdminScope(whole_tenant=False, codes=frozenset(covered))
+
+
+def member_in_scope(
+    *, member: identity_facade.TenantMember, scope: AdminScope
+) -> identity_facade.TenantMember | None:
+    """The member as this admin may see them: only habilitations inside the admin's units
+    (None when there is none: the person is then not this admin's business)."""
+    if scope.whole_tenant:
+        return member
+    inside = frozenset(h for h in member.habilitations if h.unit in scope.codes)
+    return dataclasses.replace(member, habilitations=inside) if inside else None
+
+
+def habilitation_in_scope(*, habilitation: Habilitation, scope: AdminScope) -> None:
+    if scope.whole_tenant or habilitation.unit in scope.codes:
+        return
+    raise ValidationError(
+        {"unite": _("Votre habilitation d'administrateur ne couvre pas cette unité.")}
+    )

@@ -14,7 +14,13 @@ from audit import selectors as audit_selectors
 from identity import assisted
 from identity import facade as identity_facade
 from identity.habilitations import TENANT_ROLES
-from identity.permissions import MATRIX, Action, requires
+from identity.permissions import (
+    MATRIX,
+    SESSION_HABILITATIONS_KEY,
+    Action,
+    from_session,
+    requires,
+)
 from modules.habilitations import services
 
 
@@ -22,11 +28,25 @@ def _tenant_code(request: HttpRequest) -> str:
     return str(request.tenant.code)  # type: ignore[attr-defined]
 
 
+def _scope(request: HttpRequest) -> services.AdminScope:
+    held = from_session(request.session.get(SESSION_HABILITATIONS_KEY))
+    return services.admin_scope(habilitations=held)
+
+
 def _member_or_404(request: HttpRequest, user_id: UUID) -> identity_facade.TenantMember:
+    """Missing, of another tenant, or outside this admin's units: the same 404."""
     member = identity_facade.tenant_member_get(alias=_tenant_code(request), user_id=str(user_id))
-    if member is None:
+    visible = member and services.member_in_scope(member=member, scope=_scope(request))
+    if not visible:
         raise Http404
-    return member
+    return visible
+
+
+def _whole_tenant_only(request: HttpRequest) -> HttpResponse | None:
+    if _scope(request).whole_tenant:
+        return None
+    reason = _("Réservé aux administrateurs de toute l'organisation.")
+    return render(request, "identity/denied.html", {"reason": reason}, status=403)
 
 
 def _errors(error: ValidationError) -> str:
@@ -35,7 +55,12 @@ def _errors(error: ValidationError) -> str:
 
 @requires(Action.HABILITATIONS_VOIR)
 def member_list(request: HttpRequest) -> HttpResponse:
-    members = identity_facade.tenant_members(alias=_tenant_code(request))
+    scope = _scope(request)
+    members = [
+        visible
+        for member in identity_facade.tenant_members(alias=_tenant_code(request))
+        if (visible := services.member_in_scope(member=member, scope=scope))
+    ]
     return render(
         request, "habilitations/members.html", {"members": members, "roles": TENANT_ROLES}
     )
@@ -54,6 +79,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             habilitation = services.habilitation_parse(role=form["role"], unit=form["unite"])
+            services.habilitation_in_scope(habilitation=habilitation, scope=_scope(request))
             services.member_invite(
                 tenant_code=_tenant_code(request),
                 email=form["email"],
@@ -83,6 +109,7 @@ def _change(request: HttpRequest, user_id: UUID, *, grant: bool) -> HttpResponse
         habilitation = services.habilitation_parse(
             role=request.POST.get("role", ""), unit=request.POST.get("unite", "")
         )
+        services.habilitation_in_scope(habilitation=habilitation, scope=_scope(request))
         if grant:
             services.habilitation_grant(
                 tenant_code=_tenant_code(request),
@@ -125,6 +152,8 @@ def habilitation_revoke(request: HttpRequest, user_id: UUID) -> HttpResponse:
 @require_POST
 @requires(Action.HABILITATIONS_GERER)
 def member_deactivate(request: HttpRequest, user_id: UUID) -> HttpResponse:
+    if (refused := _whole_tenant_only(request)) is not None:
+        return refused
     member = _member_or_404(request, user_id)
     try:
         services.member_deactivate(
@@ -144,6 +173,8 @@ def member_deactivate(request: HttpRequest, user_id: UUID) -> HttpResponse:
 @requires(Action.HABILITATIONS_GERER)
 def api_clients(request: HttpRequest) -> HttpResponse:
     """Integrations' API clients: list, create (the secret is shown once, here)."""
+    if (refused := _whole_tenant_only(request)) is not None:
+        return refused
     context: dict[str, object] = {"roles": TENANT_ROLES, "form": {}}
     status = 200
     if request.method == "POST":
@@ -171,6 +202,8 @@ def api_clients(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires(Action.HABILITATIONS_GERER)
 def api_client_revoke(request: HttpRequest, client_id: str) -> HttpResponse:
+    if (refused := _whole_tenant_only(request)) is not None:
+        return refused
     revoked = services.api_client_revoke(
         tenant_code=_tenant_code(request), client_id=client_id, actor=request.user.get_username()
     )
@@ -197,6 +230,8 @@ def assisted_accesses(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires(Action.HABILITATIONS_GERER)
 def assisted_access_decide(request: HttpRequest, access_id: int) -> HttpResponse:
+    if (refused := _whole_tenant_only(request)) is not None:
+        return refused
     schema = str(request.tenant.schema_name)  # type: ignore[attr-defined]
     access = assisted.assisted_access_get_for_tenant(tenant_schema=schema, access_id=access_id)
     if access is None:
