@@ -40,7 +40,9 @@ def people():
             organization_aliases=("test-a",),
             habilitations=habilitations,
         )
-        for h in identity_facade.tenant_member_get(alias="test-a", user_id=user_id).habilitations:
+        member = identity_facade.tenant_member_get(alias="test-a", user_id=user_id)
+        assert member is not None
+        for h in member.habilitations:
             if h.group_name not in habilitations:
                 identity_facade.tenant_habilitation_revoke(
                     alias="test-a", user_id=user_id, habilitation=h
@@ -78,7 +80,9 @@ def test_grants_inside_fes_only(tree, people, admin_fes):
     )
     assert "ne couvre pas cette unité" in refused_whole.text
     admin_fes.post(f"/habilitations/{nord}/accorder", {"role": "budget", "unite": "RABAT"})
-    held = identity_facade.tenant_member_get(alias="test-a", user_id=nord).habilitations
+    member = identity_facade.tenant_member_get(alias="test-a", user_id=nord)
+    assert member is not None
+    held = member.habilitations
     assert Habilitation("valideur", "FES-NORD") in held
     assert Habilitation("budget") not in held
     assert Habilitation("budget", "RABAT") not in held
