@@ -63,8 +63,16 @@ def roles_for(action: Action) -> frozenset[str]:
     return MATRIX[action]
 
 
+# Actions on data that belongs to no unit (the whole tenant's journal): a habilitation limited
+# to a unit never grants them, whatever its role.
+WHOLE_TENANT_ACTIONS = frozenset({Action.JOURNAL_LIRE})
+
+
 def allowed(habilitations: frozenset[Habilitation], action: Action) -> bool:
-    return any(h.role in MATRIX[action] for h in habilitations)
+    return any(
+        h.role in MATRIX[action] and (h.unit is None or action not in WHOLE_TENANT_ACTIONS)
+        for h in habilitations
+    )
 
 
 def _record_denial(request: HttpRequest, *, rule: str) -> None:

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver
 
 from config.api import api
 from identity.habilitations import TENANT_ROLES
-from identity.permissions import ACCESS_RULE_ATTR, MATRIX, Action
+from identity.permissions import ACCESS_RULE_ATTR, MATRIX, SESSION_HABILITATIONS_KEY, Action
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,14 @@ def test_a_refusal_is_an_audit_event_of_the_tenant(tenant_a, login_client):
         ("/habilitations/", {"regle": "action:habilitations.voir", "methode": "GET"}),
         ("/api/v1/journal/", {"regle": "action:journal.lire", "methode": "GET"}),
     ]
+
+
+def test_an_admin_of_a_unit_does_not_read_the_whole_tenants_journal(tenant_a, login_client):
+    client = login_client(tenant_a, username="admin.unite")
+    session = client.session
+    session[SESSION_HABILITATIONS_KEY] = [["admin", "FES"]]
+    session.save()
+    assert client.get("/api/v1/journal/").status_code == 403
+    home = client.get("/")
+    assert home.status_code == 200
+    assert 'id="journal-title"' not in home.text
