@@ -4,6 +4,7 @@ import logging
 from typing import Any
 from urllib.parse import urlencode
 
+import redis
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.db import transaction
@@ -54,6 +55,25 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 def login_start(request: HttpRequest) -> HttpResponse:
     """On any host: remember the flow server-side, bind it to this browser's session here."""
     flow = oidc.login_request(redirect_uri=_callback_uri(), organization=_tenant_code(request))
+    try:
+        _remember_flow(request, flow)
+    except redis.RedisError:
+        logger.exception("login impossible: Redis unreachable")
+        return render(
+            request,
+            "identity/denied.html",
+            {
+                "reason": _(
+                    "La connexion est momentanément indisponible. Réessayez dans un instant."
+                )
+            },
+            status=503,
+        )
+    request.session[PENDING_FLOW_KEY] = flow.state
+    return HttpResponseRedirect(flow.url)
+
+
+def _remember_flow(request: HttpRequest, flow: oidc.LoginRequest) -> None:
     handoff.put(
         "flow",
         {
@@ -66,8 +86,6 @@ def login_start(request: HttpRequest) -> HttpResponse:
         ttl=handoff.FLOW_TTL_SECONDS,
         token=flow.state,
     )
-    request.session[PENDING_FLOW_KEY] = flow.state
-    return HttpResponseRedirect(flow.url)
 
 
 def _denied(request: HttpRequest, reason: str) -> HttpResponse:

@@ -32,6 +32,15 @@ def test_healthz_follows_redis_down_and_up(web_server):
         assert status == 503
         assert body["services"]["redis"]["ok"] is False
         assert body["services"]["postgresql"]["ok"] is True
+        # logging in needs Redis (the hand-off): a clear message, not a crash
+        login = requests.get(
+            "http://127.0.0.1:8765/oidc/login",
+            headers={"Host": "test-a.indimaj.localhost:8765"},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert login.status_code == 503
+        assert "momentanément indisponible" in login.text
     finally:
         subprocess.run(["bash", "infra/services.sh", "start", "redis"], cwd=REPO, check=True)
     wait_until(lambda: _health(web_server)[0] == 200, timeout=30, what="healthy again")
