@@ -17,7 +17,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tenants/home.html",
-        {"events": events, "can_read_journal": can_read_journal, "habilitations": sorted(held)},
+        {
+            "events": events,
+            "can_read_journal": can_read_journal,
+            "can_manage_habilitations": permissions.allowed(held, Action.HABILITATIONS_VOIR),
+            "habilitations": sorted(held),
+        },
     )
 
 

@@ -132,3 +132,8 @@ def test_an_admin_of_a_unit_does_not_read_the_whole_tenants_journal(tenant_a, lo
     home = client.get("/")
     assert home.status_code == 200
     assert 'id="journal-title"' not in home.text
+
+
+def test_home_links_to_the_admin_pages_only_for_admins(tenant_a, login_client):
+    assert "/habilitations/" in login_client(tenant_a, roles=("admin",)).get("/").text
+    assert "/habilitations/" not in login_client(tenant_a, roles=("lecture",)).get("/").text
