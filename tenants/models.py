@@ -93,3 +93,46 @@ class FailedJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name} [{self.tenant_schema or '-'}] {self.status}"
+
+
+class RolePpr(models.TextChoices):
+    GESTION = "gestion", _("Gestion (tient la carrière)")
+    ACCUEIL = "accueil", _("Accueil (détachement, mise à disposition)")
+
+
+class InscriptionPpr(models.Model):
+    """The national registry (public schema): which ordonnateurs hold a file for a PPR.
+
+    No personal data: the PPR and the organisation only. At most one ordonnateur manages a PPR's
+    career at a time (`gestion`); others may host the agent (`accueil`). Rows are closed
+    (`active=False`, `jusqu_au`), never deleted, so the registry keeps each PPR's path.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    ppr = models.CharField(_("PPR"), max_length=20)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="inscriptions_ppr"
+    )
+    role = models.CharField(_("rôle"), max_length=8, choices=RolePpr.choices)
+    active = models.BooleanField(default=True)
+    depuis = models.DateTimeField(auto_now_add=True)
+    jusqu_au = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inscription au registre des PPR")
+        indexes = [models.Index(fields=["ppr"], name="inscription_ppr")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ppr"],
+                condition=models.Q(active=True, role="gestion"),
+                name="ppr_une_gestion_active",
+            ),
+            models.UniqueConstraint(
+                fields=["ppr", "organisation"],
+                condition=models.Q(active=True),
+                name="ppr_une_inscription_active_par_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ppr} @ {self.organisation_id} ({self.role})"

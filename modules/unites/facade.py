@@ -11,7 +11,14 @@ from identity.permissions import Action, roles_for
 from modules.unites import selectors
 from modules.unites.perimetres import Perimetre
 
-__all__ = ["Perimetre", "UniteInfo", "codes_in_perimeter", "unite_exists", "unite_list"]
+__all__ = [
+    "Perimetre",
+    "UniteInfo",
+    "codes_in_perimeter",
+    "unite_codes",
+    "unite_exists",
+    "unite_list",
+]
 
 
 @dataclass(frozen=True)
@@ -56,3 +63,10 @@ def unite_list(*, perimeter: Perimetre) -> list[UniteInfo]:
 def unite_exists(*, code: str) -> bool:
     """An active unit with this code exists in the current tenant."""
     return selectors.unite_active_exists(code=code)
+
+
+def unite_codes(*, perimeter: Perimetre) -> frozenset[str] | Literal["all"]:
+    """Codes of the units a perimeter covers (one query), or "all" for the whole tenant."""
+    if perimeter.tout:
+        return "all"
+    return frozenset(selectors.unite_list(perimeter=perimeter).values_list("code", flat=True))

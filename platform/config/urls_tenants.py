@@ -14,4 +14,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("unites/", include("modules.unites.urls")),
     path("habilitations/", include("modules.habilitations.urls")),
+    path("personnel/", include("modules.personnel.urls")),
 ]

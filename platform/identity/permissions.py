@@ -45,6 +45,12 @@ class Action(StrEnum):
     UNITES_GERER = "unites.gerer"
     HABILITATIONS_VOIR = "habilitations.voir"
     HABILITATIONS_GERER = "habilitations.gerer"
+    PERSONNEL_VOIR = "personnel.voir"
+    PERSONNEL_GERER = "personnel.gerer"
+    PERSONNEL_IMPORTER = "personnel.importer"
+    PERSONNEL_DONNEES_SENSIBLES = "personnel.donnees_sensibles"
+    POSTES_VOIR = "postes.voir"
+    POSTES_GERER = "postes.gerer"
 
 
 ALL_ROLES = frozenset(TENANT_ROLES)
@@ -56,6 +62,13 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.UNITES_GERER: frozenset({"admin"}),
     Action.HABILITATIONS_VOIR: frozenset({"admin"}),
     Action.HABILITATIONS_GERER: frozenset({"admin"}),
+    Action.PERSONNEL_VOIR: ALL_ROLES,
+    Action.PERSONNEL_GERER: frozenset({"admin", "gestionnaire"}),
+    Action.PERSONNEL_IMPORTER: frozenset({"admin", "gestionnaire"}),
+    # CIN, RIB and health-related positions (law 09-08): those who keep or check the files.
+    Action.PERSONNEL_DONNEES_SENSIBLES: frozenset({"admin", "gestionnaire", "valideur"}),
+    Action.POSTES_VOIR: frozenset({"admin", "gestionnaire", "valideur", "budget", "lecture"}),
+    Action.POSTES_GERER: frozenset({"admin", "budget"}),
 }
 
 
@@ -65,7 +78,7 @@ def roles_for(action: Action) -> frozenset[str]:
 
 # Actions on data that belongs to no unit (the whole tenant's journal): a habilitation limited
 # to a unit never grants them, whatever its role.
-WHOLE_TENANT_ACTIONS = frozenset({Action.JOURNAL_LIRE})
+WHOLE_TENANT_ACTIONS = frozenset({Action.JOURNAL_LIRE, Action.POSTES_GERER})
 
 
 def allowed(habilitations: frozenset[Habilitation], action: Action) -> bool:

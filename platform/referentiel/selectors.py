@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from referentiel.models import Parametre, Territoire
+from referentiel.models import Grade, Parametre, Territoire
 from referentiel.resolution import Enregistrement, JeuParametres, jeu_resoudre
 
 
@@ -55,3 +55,17 @@ def territoire_chaine(*, code: str) -> list[str]:
         chaine.append(territoire.code)
         courant = territoire.parent_code or None
     return chaine
+
+
+def grade_codes() -> frozenset[str]:
+    """Codes of every grade in the nomenclature (a few hundred rows at most)."""
+    return frozenset(Grade.objects.values_list("code", flat=True))
+
+
+def grade_corps(*, code: str) -> str | None:
+    """The corps code of a grade, or None when the grade is unknown."""
+    return Grade.objects.filter(code=code).values_list("corps__code", flat=True).first()
+
+
+def territoire_codes() -> frozenset[str]:
+    return frozenset(Territoire.objects.values_list("code", flat=True))

@@ -35,6 +35,10 @@ INDIMAJ_APEX = env("INDIMAJ_APEX", "indimaj.localhost")
 INDIMAJ_WEB_PORT = env_int("INDIMAJ_WEB_PORT", 8000)
 INDIMAJ_SCHEME = env("INDIMAJ_SCHEME", "http")
 INDIMAJ_STATE_DIR = Path(env("INDIMAJ_STATE_DIR", "/var/lib/indimaj"))
+# Supporting documents, one directory per tenant schema (modules/personnel/documents.py).
+INDIMAJ_DOCUMENTS_DIR = Path(env("INDIMAJ_DOCUMENTS_DIR", str(INDIMAJ_STATE_DIR / "documents")))
+# The PPR is a national numeric payroll number; its length is not published (domain notes §6).
+INDIMAJ_PPR_PATTERN = env("INDIMAJ_PPR_PATTERN", r"^[0-9]{7}$")
 
 # --- Applications ------------------------------------------------------------------------------
 SHARED_APPS = [
@@ -59,6 +63,7 @@ TENANT_APPS = [
     "audit",
     "modules.unites",
     "modules.habilitations",
+    "modules.personnel",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

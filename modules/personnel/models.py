@@ -1,0 +1,300 @@
+"""Agents' administrative files (tenant schema).
+
+The career is a list of effective-dated events, appended and never edited: a correction is a new
+event that supersedes another (`remplace`), with who, when and why. The columns of `Agent` named
+`grade_code`, `unite_code`, … are the *current* situation, a cache rebuilt by `services` from the
+events each time the history changes, so that lists filter and sort on indexed columns. Nothing in
+`save()` or signals maintains them.
+
+References to other modules or to the public schema (grade, unit, territory, budget post) are
+codes, checked by services: no foreign key leaves the module (ARCHITECTURE §3, §7).
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Sexe(models.TextChoices):
+    MASCULIN = "M", _("Masculin")
+    FEMININ = "F", _("Féminin")
+
+
+class SituationFamiliale(models.TextChoices):
+    CELIBATAIRE = "celibataire", _("Célibataire")
+    MARIE = "marie", _("Marié(e)")
+    DIVORCE = "divorce", _("Divorcé(e)")
+    VEUF = "veuf", _("Veuf / veuve")
+
+
+class Statut(models.TextChoices):
+    TITULAIRE = "titulaire", _("Titulaire")
+    STAGIAIRE = "stagiaire", _("Stagiaire")
+    CONTRACTUEL = "contractuel", _("Contractuel")
+
+
+class Position(models.TextChoices):
+    ACTIVITE = "activite", _("Activité")
+    DETACHEMENT = "detachement", _("Détachement")
+    DISPONIBILITE = "disponibilite", _("Disponibilité")
+    MISE_A_DISPOSITION = "mise_a_disposition", _("Mise à disposition")
+    CONGE_MALADIE_MOYENNE = "conge_maladie_moyenne", _("Congé de maladie de moyenne durée")
+    CONGE_MALADIE_LONGUE = "conge_maladie_longue", _("Congé de maladie de longue durée")
+    CESSATION = "cessation", _("Cessation de fonctions")
+
+
+# Health-related positions are sensitive data (law 09-08): masked unless the role allows.
+POSITIONS_SANTE = frozenset({Position.CONGE_MALADIE_MOYENNE, Position.CONGE_MALADIE_LONGUE})
+# Positions in which the agent holds (occupies) a budget post of this tenant. Détachement and
+# disponibilité free it (the host pays, or nobody does); cessation ends the career here.
+POSITIONS_OCCUPANT_POSTE = frozenset(
+    {
+        Position.ACTIVITE,
+        Position.MISE_A_DISPOSITION,
+        Position.CONGE_MALADIE_MOYENNE,
+        Position.CONGE_MALADIE_LONGUE,
+    }
+)
+
+
+class NatureEvenement(models.TextChoices):
+    RECRUTEMENT = "recrutement", _("Recrutement")
+    REPRISE = "reprise", _("Reprise de l'existant (import)")
+    TITULARISATION = "titularisation", _("Titularisation")
+    AVANCEMENT_ECHELON = "avancement_echelon", _("Avancement d'échelon")
+    AVANCEMENT_GRADE = "avancement_grade", _("Avancement de grade")
+    RECLASSEMENT = "reclassement", _("Reclassement")
+    CHANGEMENT_POSITION = "changement_position", _("Changement de position")
+    AFFECTATION = "affectation", _("Affectation / mutation")
+    ENTREE = "entree", _("Entrée (transfert depuis un autre ordonnateur)")
+    SORTIE = "sortie", _("Sortie (transfert, retraite, décès, démission…)")
+    CORRECTION = "correction", _("Correction")
+    ANNULATION = "annulation", _("Annulation")
+
+
+class SourceEvenement(models.TextChoices):
+    SAISIE = "saisie", _("Saisie")
+    IMPORT = "import", _("Import")
+    ACTE = "acte", _("Acte de gestion")
+    TRANSFERT = "transfert", _("Transfert entre ordonnateurs")
+
+
+# The situation fields an event may set; blank/NULL means "unchanged by this event".
+CHAMPS_SITUATION = (
+    "statut",
+    "corps_code",
+    "grade_code",
+    "echelle",
+    "echelon",
+    "indice",
+    "position",
+    "unite_code",
+    "poste_code",
+)
+
+
+class Agent(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    ppr = models.CharField(_("PPR"), max_length=20, unique=True)
+    cin = models.CharField(_("CIN"), max_length=12, blank=True)
+    nom_fr = models.CharField(_("nom"), max_length=100)
+    prenom_fr = models.CharField(_("prénom"), max_length=100)
+    nom_ar = models.CharField(_("nom (arabe)"), max_length=100, blank=True)
+    prenom_ar = models.CharField(_("prénom (arabe)"), max_length=100, blank=True)
+    date_naissance = models.DateField(_("date de naissance"), null=True, blank=True)
+    lieu_naissance = models.CharField(_("lieu de naissance"), max_length=100, blank=True)
+    sexe = models.CharField(_("sexe"), max_length=1, choices=Sexe.choices)
+    situation_familiale = models.CharField(
+        _("situation familiale"),
+        max_length=12,
+        choices=SituationFamiliale.choices,
+        default=SituationFamiliale.CELIBATAIRE,
+    )
+    conjoint_a_charge = models.BooleanField(_("conjoint à charge"), default=False)
+    rib = models.CharField(_("RIB"), max_length=24, blank=True)
+    banque = models.CharField(_("banque"), max_length=100, blank=True)
+    adresse = models.TextField(_("adresse"), blank=True)
+    commune_residence = models.CharField(
+        _("commune de résidence (code HCP)"), max_length=32, blank=True
+    )
+    telephone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    date_recrutement = models.DateField(_("date de recrutement"), null=True, blank=True)
+    regime_retraite = models.CharField(_("régime de retraite"), max_length=5, default="CMR")
+
+    # Current situation: a cache of the events, rebuilt by services.situation_rafraichir().
+    statut = models.CharField(_("statut"), max_length=12, choices=Statut.choices, blank=True)
+    corps_code = models.CharField(_("corps"), max_length=32, blank=True)
+    grade_code = models.CharField(_("grade"), max_length=32, blank=True)
+    echelle = models.CharField(_("échelle"), max_length=3, blank=True)
+    echelon = models.CharField(_("échelon"), max_length=5, blank=True)
+    indice = models.PositiveIntegerField(_("indice"), null=True, blank=True)
+    position = models.CharField(_("position"), max_length=24, choices=Position.choices, blank=True)
+    unite_code = models.CharField(_("unité d'affectation"), max_length=30, blank=True)
+    poste_code = models.CharField(_("poste budgétaire"), max_length=40, blank=True)
+    situation_du = models.DateField(_("situation au"), null=True, blank=True)
+
+    # Search: names in both scripts, PPR and CIN, normalised by normalisation.cle_recherche();
+    # `nom_tri` is the sort (and keyset) key of lists.
+    recherche = models.TextField(editable=False, default="")
+    nom_tri = models.CharField(max_length=210, editable=False, default="", db_collation="C")
+
+    cree_le = models.DateTimeField(_("créé le"), auto_now_add=True)
+    modifie_le = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        ordering = ["nom_tri", "id"]
+        verbose_name = _("agent")
+        indexes = [
+            models.Index(fields=["nom_tri", "id"], name="agent_tri"),
+            models.Index(fields=["cin"], name="agent_cin"),
+            models.Index(fields=["grade_code", "nom_tri", "id"], name="agent_grade"),
+            models.Index(fields=["unite_code", "nom_tri", "id"], name="agent_unite"),
+            models.Index(fields=["position", "nom_tri", "id"], name="agent_position"),
+            models.Index(fields=["poste_code"], name="agent_poste"),
+            GinIndex(fields=["recherche"], opclasses=["gin_trgm_ops"], name="agent_recherche_trgm"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rib="") | Q(rib__regex=r"^[0-9]{24}$"), name="agent_rib_24"
+            ),
+            models.CheckConstraint(condition=~Q(ppr=""), name="agent_ppr_requis"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ppr} {self.nom_fr} {self.prenom_fr}"
+
+
+class Enfant(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="enfants")
+    prenom = models.CharField(_("prénom"), max_length=100)
+    date_naissance = models.DateField(_("date de naissance"))
+    handicape = models.BooleanField(_("en situation de handicap"), default=False)
+    scolarise = models.BooleanField(_("poursuit des études"), default=False)
+    date_deces = models.DateField(_("date de décès"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["date_naissance", "id"]
+        verbose_name = _("enfant")
+
+    def __str__(self) -> str:
+        return f"{self.prenom} ({self.date_naissance})"
+
+
+class EvenementCarriere(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="evenements")
+    nature = models.CharField(_("nature"), max_length=24, choices=NatureEvenement.choices)
+    date_effet = models.DateField(_("date d'effet"))
+    statut = models.CharField(_("statut"), max_length=12, choices=Statut.choices, blank=True)
+    corps_code = models.CharField(_("corps"), max_length=32, blank=True)
+    grade_code = models.CharField(_("grade"), max_length=32, blank=True)
+    echelle = models.CharField(_("échelle"), max_length=3, blank=True)
+    echelon = models.CharField(_("échelon"), max_length=5, blank=True)
+    indice = models.PositiveIntegerField(_("indice"), null=True, blank=True)
+    position = models.CharField(_("position"), max_length=24, choices=Position.choices, blank=True)
+    unite_code = models.CharField(_("unité d'affectation"), max_length=30, blank=True)
+    poste_code = models.CharField(_("poste budgétaire"), max_length=40, blank=True)
+    reference = models.CharField(_("référence (arrêté, décision)"), max_length=100, blank=True)
+    motif = models.TextField(_("motif"), blank=True)
+    # A correction or an annulation supersedes exactly one earlier event.
+    remplace = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remplace_par",
+        verbose_name=_("remplace l'événement"),
+    )
+    source = models.CharField(max_length=12, choices=SourceEvenement.choices)
+    auteur = models.CharField(_("auteur"), max_length=255)
+    enregistre_le = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["date_effet", "enregistre_le", "id"]
+        verbose_name = _("événement de carrière")
+        indexes = [models.Index(fields=["agent", "date_effet"], name="evenement_agent_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nature__in=["correction", "annulation"], remplace__isnull=False)
+                | (~Q(nature__in=["correction", "annulation"]) & Q(remplace__isnull=True)),
+                name="evenement_correction_remplace",
+            ),
+            models.CheckConstraint(
+                condition=~Q(nature__in=["correction", "annulation"]) | ~Q(motif=""),
+                name="evenement_correction_motivee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.nature} {self.date_effet}"
+
+
+class TypePiece(models.TextChoices):
+    ARRETE = "arrete", _("Arrêté / décision")
+    DIPLOME = "diplome", _("Diplôme")
+    ACTE_NAISSANCE = "acte_naissance", _("Acte de naissance")
+    ACTE_MARIAGE = "acte_mariage", _("Acte de mariage")
+    CERTIFICAT_MEDICAL = "certificat_medical", _("Certificat médical")
+    ATTESTATION_RIB = "attestation_rib", _("Attestation de RIB")
+    CIN = "cin", _("Copie de la CIN")
+    PROCES_VERBAL = "proces_verbal", _("Procès-verbal")
+    AUTRE = "autre", _("Autre")
+
+
+class PieceJustificative(models.Model):
+    """A supporting document. The bytes live in the tenant's own directory (documents.py)."""
+
+    id = models.BigAutoField(primary_key=True)
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="pieces")
+    evenement = models.ForeignKey(
+        EvenementCarriere, on_delete=models.PROTECT, null=True, blank=True, related_name="pieces"
+    )
+    type_piece = models.CharField(_("type"), max_length=24, choices=TypePiece.choices)
+    nom_fichier = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    taille = models.PositiveIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(max_length=64)
+    ajoute_par = models.CharField(_("ajouté par"), max_length=255)
+    ajoute_le = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["ajoute_le", "id"]
+        verbose_name = _("pièce justificative")
+
+    def __str__(self) -> str:
+        return self.nom_fichier
+
+
+class PosteBudgetaire(models.Model):
+    """A line of the tenant's budgeted posts: `nombre` posts of a grade on a budget line.
+
+    Occupancy is derived (agents whose current situation holds the post in an occupying
+    position), never stored.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    libelle = models.CharField(_("libellé"), max_length=200)
+    grade_code = models.CharField(_("grade"), max_length=32, blank=True)
+    categorie = models.CharField(_("catégorie / échelle"), max_length=20, blank=True)
+    ligne_budgetaire = models.CharField(_("ligne budgétaire"), max_length=60)
+    nombre = models.PositiveIntegerField(_("postes budgétés"))
+    actif = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        ordering = ["ligne_budgetaire", "code"]
+        verbose_name = _("poste budgétaire")
+        verbose_name_plural = _("postes budgétaires")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(grade_code="") | ~Q(categorie=""), name="poste_grade_ou_categorie"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.libelle}"

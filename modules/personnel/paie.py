@@ -1,0 +1,84 @@
+"""An agent's pay elements for a month, computed by the remuneration engine from the file.
+
+The situation given to the engine is the one in force on the 1st of the month. Positions
+without pay from this ordonnateur (détachement: the host pays; disponibilité: no pay;
+cessation) give no bulletin and say why. Congés de maladie are computed at full pay: the
+half-pay periods of long leave are not modelled yet (ADR 0004).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from modules.personnel import famille
+from modules.personnel.carriere import SituationAdministrative
+from modules.personnel.models import Agent, Position
+from referentiel.resolution import ParametreIntrouvable
+from remuneration import facade as remuneration
+from remuneration.bulletin import Bulletin
+from remuneration.erreurs import DonneeInvalide
+
+POSITIONS_NON_PAYEES: dict[str, Promise] = {
+    Position.DETACHEMENT: gettext_lazy("En détachement : l'organisme d'accueil paie l'agent."),
+    Position.DISPONIBILITE: gettext_lazy("En disponibilité : ni traitement ni avancement."),
+    Position.CESSATION: gettext_lazy("A cessé ses fonctions : plus de paie."),
+}
+
+
+@dataclass(frozen=True)
+class ElementsPaie:
+    mois: date
+    bulletin: Bulletin | None
+    motif: str = ""  # why there is no bulletin, in words the clerk can act on
+
+
+def situation_paie(
+    *, agent: Agent, situation: SituationAdministrative, mois: date
+) -> dict[str, Any]:
+    """The engine's documented input (docs/remuneration/format-entree.md) for this agent."""
+    charges = famille.charges_au(
+        enfants=list(agent.enfants.all()), conjoint_a_charge=agent.conjoint_a_charge, le=mois
+    )
+    entree: dict[str, Any] = {
+        "mois": f"{mois:%Y-%m}",
+        "regime_retraite": agent.regime_retraite,
+        "enfants_allocations": charges.enfants_allocations,
+        "personnes_a_charge_ir": charges.personnes_a_charge_ir,
+    }
+    if situation.grade_code:
+        entree["grade"] = situation.grade_code
+    if situation.echelon:
+        entree["echelon"] = situation.echelon
+    if situation.indice:
+        entree["indice"] = situation.indice
+    if situation.echelle:
+        entree["echelle"] = situation.echelle
+    if agent.commune_residence:
+        entree["affectation"] = agent.commune_residence
+    return entree
+
+
+def elements_paie(*, agent: Agent, situation: SituationAdministrative, mois: date) -> ElementsPaie:
+    if not situation.connue:
+        return ElementsPaie(mois=mois, bulletin=None, motif=_("Aucune situation à cette date."))
+    if situation.position in POSITIONS_NON_PAYEES:
+        return ElementsPaie(
+            mois=mois, bulletin=None, motif=str(POSITIONS_NON_PAYEES[situation.position])
+        )
+    try:
+        bulletin = remuneration.bulletin_calculer(
+            situation=situation_paie(agent=agent, situation=situation, mois=mois)
+        )
+    except (DonneeInvalide, ParametreIntrouvable) as erreur:
+        return ElementsPaie(
+            mois=mois,
+            bulletin=None,
+            motif=_("Calcul impossible — %(erreur)s. Complétez le dossier.") % {"erreur": erreur},
+        )
+    return ElementsPaie(mois=mois, bulletin=bulletin)
