@@ -6,6 +6,8 @@ others wait on standby and take over within the lock's TTL if the holder dies.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import os
 import socket
@@ -51,7 +53,24 @@ def default_schedule() -> list[Periodic]:
         Periodic("keycloak_events_copy", 60, identity_actors.keycloak_events_copy.send),
         Periodic("habilitations_reconcile_all", 300, actors.habilitations_reconcile_all.send),
         Periodic("identity_reconcile_all", 600, actors.identity_reconcile_all.send),
+        *modules_schedule(),
     ]
+
+
+def modules_schedule() -> list[Periodic]:
+    """Periodic jobs that tenant modules declare in their `periodiques.py` (a port: the layer
+    below never imports the modules by name). Each module lists `PERIODIQUES`, tuples of
+    (name, every_seconds, actor)."""
+    from django.apps import apps
+
+    schedule: list[Periodic] = []
+    for app_config in apps.get_app_configs():
+        module_name = f"{app_config.name}.periodiques"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        for name, every_seconds, actor in importlib.import_module(module_name).PERIODIQUES:
+            schedule.append(Periodic(name, every_seconds, actor.send))
+    return schedule
 
 
 class SchedulerLock:
