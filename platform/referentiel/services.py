@@ -35,15 +35,6 @@ class BilanChargement:
     territoires: int
 
 
-def _derniere_valeur_fixture(*, code: str, valide_du: date) -> Parametre | None:
-    return (
-        Parametre.objects.filter(code=code, valide_du=valide_du)
-        .exclude(fichier="")
-        .order_by("-enregistre_le", "-id")
-        .first()
-    )
-
-
 @transaction.atomic
 def referentiel_charger(*, auteur: str, instant: datetime | None = None) -> BilanChargement:
     """Load the fixture files. Idempotent: a fixture value is recorded only when it differs from
@@ -51,8 +42,13 @@ def referentiel_charger(*, auteur: str, instant: datetime | None = None) -> Bila
     correction stays in force until the fixture itself changes."""
     now = instant or timezone.now()
     enregistres = inchanges = 0
+    # Set-based: the fixtures' last recorded values in one query, new rows in one insert.
+    dernieres: dict[tuple[str, date], Parametre] = {}
+    for row in Parametre.objects.exclude(fichier="").order_by("enregistre_le", "id"):
+        dernieres[(row.code, row.valide_du)] = row
+    nouveaux: list[Parametre] = []
     for item in fixtures_io.parametres_fixtures():
-        last = _derniere_valeur_fixture(code=item.code, valide_du=item.valide_du)
+        last = dernieres.get((item.code, item.valide_du))
         if (
             last is not None
             and last.valeur == item.valeur
@@ -61,47 +57,62 @@ def referentiel_charger(*, auteur: str, instant: datetime | None = None) -> Bila
         ):
             inchanges += 1
             continue
-        Parametre.objects.create(
-            code=item.code,
-            valide_du=item.valide_du,
-            enregistre_le=now,
-            valeur=item.valeur,
-            source=item.source,
-            statut=item.statut,
-            auteur=auteur,
-            motif=f"chargement du fichier de référence {item.fichier}",
-            fichier=item.fichier,
+        nouveaux.append(
+            Parametre(
+                code=item.code,
+                valide_du=item.valide_du,
+                enregistre_le=now,
+                valeur=item.valeur,
+                source=item.source,
+                statut=item.statut,
+                auteur=auteur,
+                motif=f"chargement du fichier de référence {item.fichier}",
+                fichier=item.fichier,
+            )
         )
         enregistres += 1
+    Parametre.objects.bulk_create(nouveaux)
     corps = {c.code: c for c in fixtures_io.corps_fixtures()}
-    for c in corps.values():
-        Corps.objects.update_or_create(
-            code=c.code, defaults={"libelle_fr": c.libelle_fr, "source": c.source}
-        )
+    Corps.objects.bulk_create(
+        [Corps(code=c.code, libelle_fr=c.libelle_fr, source=c.source) for c in corps.values()],
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["libelle_fr", "source"],
+    )
     grades = fixtures_io.grades_fixtures()
     corps_ids = dict(Corps.objects.values_list("code", "id"))
-    for g in grades:
-        Grade.objects.update_or_create(
-            code=g.code,
-            defaults={
-                "corps_id": corps_ids[g.corps_code],
-                "libelle_fr": g.libelle_fr,
-                "source": g.source,
-            },
-        )
+    Grade.objects.bulk_create(
+        [
+            Grade(
+                code=g.code,
+                corps_id=corps_ids[g.corps_code],
+                libelle_fr=g.libelle_fr,
+                source=g.source,
+            )
+            for g in grades
+        ],
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["corps_id", "libelle_fr", "source"],
+    )
     territoires = fixtures_io.territoires_fixtures()
-    for t in territoires:
-        Territoire.objects.update_or_create(
-            code=t.code,
-            defaults={
-                "niveau": t.niveau,
-                "nom_fr": t.nom_fr,
-                "nom_ar": t.nom_ar,
-                "parent_code": t.parent_code,
-                "statut": t.statut,
-                "source": t.source,
-            },
-        )
+    Territoire.objects.bulk_create(
+        [
+            Territoire(
+                code=t.code,
+                niveau=t.niveau,
+                nom_fr=t.nom_fr,
+                nom_ar=t.nom_ar,
+                parent_code=t.parent_code,
+                statut=t.statut,
+                source=t.source,
+            )
+            for t in territoires
+        ],
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["niveau", "nom_fr", "nom_ar", "parent_code", "statut", "source"],
+    )
     bilan = BilanChargement(
         parametres_enregistres=enregistres,
         parametres_inchanges=inchanges,

@@ -21,6 +21,7 @@ from modules.personnel.validation import rib_cle
 from modules.unites import services as unites_services
 from modules.unites.models import Unite
 from modules.unites.perimetres import TOUT
+from referentiel import services as referentiel_services
 
 ARBRE = [
     ("RABAT", None, "direction"),
@@ -45,7 +46,14 @@ def dans_a(tenant_a):
 
 
 @pytest.fixture
-def unites_a(dans_a) -> dict[str, Unite]:
+def referentiel(db) -> None:
+    """The reference data (grades, grids, territories, parameters), loaded inside the test's
+    transaction: the session's database starts with an empty referentiel on purpose."""
+    referentiel_services.referentiel_charger(auteur="tests")
+
+
+@pytest.fixture
+def unites_a(dans_a, referentiel) -> dict[str, Unite]:
     for code, parent, kind in ARBRE:
         unites_services.unite_create(
             actor="tests",
