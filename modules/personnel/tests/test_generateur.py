@@ -1,0 +1,197 @@
+"""The synthetic population: valid identifiers, careers from the referentiel, stable per seed."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+
+from modules.personnel import generateur, validation
+from referentiel import fixtures_io
+
+UNITES = ("DRH", "FES", "RABAT")
+ENFANT = re.compile(r"^[A-Za-z ]+:\d{4}-\d{2}-\d{2}$")
+
+
+@pytest.fixture(scope="module")
+def df() -> pl.DataFrame:
+    return generateur.population(agents=4000, seed=11, unites=UNITES)
+
+
+def _lignes(df: pl.DataFrame) -> list[dict[str, str]]:
+    return list(df.iter_rows(named=True))
+
+
+def test_columns_are_the_template_columns_in_order_and_all_text(df):
+    assert df.columns == list(generateur.COLONNES)
+    assert set(df.dtypes) == {pl.Utf8}
+    assert df.height == 4000
+
+
+def test_same_seed_same_rows_other_seed_other_rows(df):
+    assert generateur.population(agents=4000, seed=11, unites=UNITES).equals(df)
+    autre = generateur.population(agents=4000, seed=12, unites=UNITES)
+    assert not autre["ppr"].equals(df["ppr"])
+    assert not autre["nom"].equals(df["nom"])
+
+
+def test_pprs_are_unique_seven_digit_numbers(df):
+    assert df["ppr"].n_unique() == df.height
+    assert all(validation.ppr_erreur(p) is None for p in df["ppr"].to_list())
+    assert df["ppr"].str.contains(r"^[1-9][0-9]{6}$").all()
+
+
+def test_excluded_pprs_are_replaced_and_nothing_else_moves(df):
+    exclus = set(df["ppr"].to_list()[:3])
+    sans = generateur.population(agents=4000, seed=11, unites=UNITES, pprs_exclus=exclus)
+    assert exclus.isdisjoint(sans["ppr"].to_list())
+    assert sans["ppr"].n_unique() == 4000
+    # the other agents keep their PPR, in the same order
+    gardes = [p for p in df["ppr"].to_list() if p not in exclus]
+    assert sans["ppr"].to_list()[:3997] == gardes
+    assert sans.drop("ppr").equals(df.drop("ppr"))
+
+
+def test_cins_are_unique_and_well_formed(df):
+    assert df["cin"].n_unique() == df.height
+    assert all(validation.CIN_PATTERN.fullmatch(c) for c in df["cin"].to_list())
+
+
+def test_ribs_have_24_digits_and_the_right_mod_97_key(df):
+    ribs = df["rib"].to_list()
+    assert all(validation.rib_erreur(r) is None for r in ribs)
+    assert all(r[22:] == validation.rib_cle(r[:22]) for r in ribs)
+    codes = dict(generateur.BANQUES)
+    assert all(codes[r[:3]] == b for r, b in zip(ribs, df["banque"].to_list(), strict=True))
+
+
+def test_latin_and_arabic_names_are_pairs_and_first_names_match_the_sex(df):
+    noms = set(generateur.NOMS)
+    feminins = set(generateur.PRENOMS_FEMININS)
+    masculins = set(generateur.PRENOMS_MASCULINS)
+    for ligne in _lignes(df):
+        assert (ligne["nom"], ligne["nom_ar"]) in noms
+        prenoms = feminins if ligne["sexe"] == "F" else masculins
+        assert (ligne["prenom"], ligne["prenom_ar"]) in prenoms
+    assert set(df["sexe"].to_list()) == {"F", "M"}
+    assert 0.35 < (df["sexe"] == "F").mean() < 0.55  # type: ignore[operator]
+
+
+def test_grades_echelons_and_indices_come_from_the_referentiel_grids(df):
+    grades = {g.code: g.corps_code for g in fixtures_io.grades_fixtures()}
+    parametres = {p.code: p.valeur for p in fixtures_io.parametres_fixtures()}
+    for ligne in _lignes(df):
+        assert grades[ligne["grade"]] == ligne["corps"]
+        classement = parametres[f"grade.{ligne['grade']}"]
+        assert ligne["echelle"] == classement["echelle"]
+        grille = parametres[f"grille.{classement['grille']}.{ligne['echelon']}"]
+        assert int(ligne["indice"]) == grille["indice"]
+    assert df["grade"].n_unique() >= 15
+
+
+def test_positions_are_mostly_activite_with_every_other_position_present(df):
+    comptes = dict(df["position"].value_counts().iter_rows())
+    assert set(comptes) == {p for p, _ in generateur.POSITIONS}
+    assert comptes["activite"] / df.height > 0.88
+    assert (df.filter(pl.col("statut") == "stagiaire")["position"] == "activite").all()
+
+
+def test_dates_follow_each_other(df):
+    for ligne in _lignes(df):
+        naissance = date.fromisoformat(ligne["date_naissance"])
+        recrutement = date.fromisoformat(ligne["date_recrutement"])
+        effet = date.fromisoformat(ligne["date_effet_situation"])
+        assert naissance + timedelta(days=20 * 365) <= recrutement <= effet
+        assert effet <= generateur.REFERENCE
+
+
+def test_children_are_listed_with_birth_dates_after_the_parents_twentieth_year(df):
+    avec = 0
+    for ligne in _lignes(df):
+        if not ligne["enfants"]:
+            continue
+        avec += 1
+        enfants = ligne["enfants"].split(";")
+        assert len(enfants) <= generateur.ENFANTS_MAX
+        assert ligne["situation_familiale"] != "celibataire"
+        naissance = date.fromisoformat(ligne["date_naissance"])
+        jours = [date.fromisoformat(e.split(":")[1]) for e in enfants]
+        assert all(ENFANT.fullmatch(e) for e in enfants)
+        assert jours == sorted(jours)
+        assert all(naissance + timedelta(days=20 * 365) <= j <= generateur.REFERENCE for j in jours)
+    assert avec > df.height // 3
+
+
+def test_family_residence_and_retirement_are_consistent(df):
+    communes = {t.code for t in fixtures_io.territoires_fixtures() if t.niveau == "commune"}
+    assert set(df["commune_residence"].to_list()) <= communes
+    assert set(df["situation_familiale"].to_list()) == {"celibataire", "marie", "divorce", "veuf"}
+    conjoints = df.filter(pl.col("conjoint_a_charge") == generateur.OUI)
+    assert conjoints.height > 0
+    assert (conjoints["situation_familiale"] == "marie").all()
+    assert set(df["conjoint_a_charge"].to_list()) == {generateur.OUI, generateur.NON}
+    contractuels = df.filter(pl.col("statut") == "contractuel")
+    assert (contractuels["regime_retraite"] == "RCAR").all()
+    assert (df.filter(pl.col("statut") != "contractuel")["regime_retraite"] == "CMR").all()
+    assert set(df["unite"].to_list()) == set(UNITES)
+    assert df["telephone"].str.contains(r"^0[67][0-9]{8}$").all()
+    courriels = df.filter(pl.col("email") != "")["email"]
+    assert courriels.str.contains(r"^[a-z]+\.[a-z]+[0-9]+@courriel\.example$").all()
+
+
+def test_education_profile_is_mostly_teachers():
+    education = generateur.population(agents=2000, seed=5, unites=UNITES, profil="education")
+    assert (education["corps"] == "ENS").mean() > 0.55  # type: ignore[operator]
+    administration = generateur.population(agents=2000, seed=5, unites=UNITES)
+    assert (administration["corps"] == "ENS").sum() == 0
+
+
+def test_no_unit_or_unknown_profile_is_refused():
+    with pytest.raises(generateur.GenerationImpossible, match="aucune unité"):
+        generateur.population(agents=10, seed=1, unites=[])
+    with pytest.raises(generateur.GenerationImpossible, match="profil inconnu"):
+        generateur.population(agents=10, seed=1, unites=UNITES, profil="armee")
+
+
+def test_planned_posts_hold_every_occupant_of_their_grade(df):
+    postes = generateur.postes_a_prevoir(df)
+    occupants = generateur.occupants_par_grade(df)
+    assert {p.grade_code for p in postes} == set(occupants)
+    assert all(p.nombre > occupants[p.grade_code] for p in postes)
+    libres = [generateur.PosteLibre(p.code, p.grade_code, p.nombre) for p in postes]
+    affecte = generateur.postes_affecter(df, libres)
+    occupe = affecte["position"].is_in(list(generateur.POSITIONS_OCCUPANT_POSTE))
+    assert (
+        affecte.filter(occupe)["poste_budgetaire"] == "PB-" + affecte.filter(occupe)["grade"]
+    ).all()
+    assert (affecte.filter(~occupe)["poste_budgetaire"] == "").all()
+    assert affecte.drop("poste_budgetaire").equals(df.drop("poste_budgetaire"))
+
+
+def test_posts_are_never_filled_beyond_their_places(df):
+    grade = df.filter(pl.col("position") == "activite")["grade"].mode()[0]
+    occupants = generateur.occupants_par_grade(df)[grade]
+    libres = [
+        generateur.PosteLibre("P-1", grade, 3),
+        generateur.PosteLibre("P-2", grade, 2),
+        generateur.PosteLibre("P-0", grade, -4),  # already over-filled by others
+        generateur.PosteLibre("P-X", "GRADE-INCONNU", 100),
+    ]
+    affecte = generateur.postes_affecter(df, libres)
+    comptes = dict(affecte["poste_budgetaire"].value_counts().iter_rows())
+    assert comptes.pop("P-1") == 3
+    assert comptes.pop("P-2") == 2
+    assert comptes == {"": df.height - 5}
+    assert occupants > 5
+
+
+def test_the_csv_has_a_bom_the_template_header_and_reads_back(tmp_path, df):
+    chemin = tmp_path / "agents.csv"
+    generateur.ecrire_csv(df.head(50), chemin)
+    assert chemin.read_bytes().startswith(b"\xef\xbb\xbfppr;cin;nom;")
+    with chemin.open(encoding="utf-8-sig", newline="") as entree:
+        relu = list(csv.DictReader(entree, delimiter=";"))
+    assert relu == _lignes(df.head(50))
