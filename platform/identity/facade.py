@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from keycloak import KeycloakAdmin
 
-from identity import keycloak_admin
+from identity import keycloak_admin, keycloak_otp
 from identity.habilitations import Habilitation
 
 
@@ -79,6 +79,9 @@ def person_ensure(
             keycloak_admin.organization_groups_ensure(
                 admin, org_id=org_id, user_id=user_id, group_names=habilitations
             )
+    roles = {name.split("@", 1)[0] for name in habilitations}
+    if roles & OTP_ROLES or set(realm_roles) & keycloak_otp.OTP_REALM_ROLES:
+        keycloak_otp.user_otp_required_ensure(admin, user_id=user_id)
     return user_id
 
 
@@ -103,6 +106,7 @@ def realm_ensure() -> None:
         audience=settings.KEYCLOAK_API_AUDIENCE,
         client_ids=(settings.KEYCLOAK_CLIENT_ID,),
     )
+    keycloak_otp.otp_flow_ensure(admin)
 
 
 # --- Tenant members and their habilitations (used by the tenant admin pages) -----------------
@@ -212,8 +216,12 @@ def tenant_habilitation_grant(*, alias: str, user_id: str, habilitation: Habilit
     keycloak_admin.organization_groups_ensure(
         admin, org_id=org_id, user_id=user_id, group_names=(habilitation.group_name,)
     )
-    if habilitation.role in OTP_ROLES and not keycloak_admin.user_has_otp(admin, user_id):
-        keycloak_admin.user_require_actions(admin, user_id=user_id, actions=("CONFIGURE_TOTP",))
+    if habilitation.role in OTP_ROLES:
+        # The attribute makes Keycloak's browser flow demand the OTP at every login, even if
+        # the credential is later deleted; the required action enrols it at the next login.
+        keycloak_otp.user_otp_required_ensure(admin, user_id=user_id)
+        if not keycloak_admin.user_has_otp(admin, user_id):
+            keycloak_admin.user_require_actions(admin, user_id=user_id, actions=("CONFIGURE_TOTP",))
 
 
 def tenant_habilitation_revoke(*, alias: str, user_id: str, habilitation: Habilitation) -> None:
