@@ -8,13 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
 from audit import services as audit_services
 from identity import facade as identity_facade
+from tenants import pool
 from tenants.models import (
     Domain,
     FailedJob,
@@ -79,12 +80,18 @@ def platform_tenant_ensure() -> Organisation:
     return platform
 
 
-def organisation_provision(*, spec: OrganisationSpec, actor: str) -> Organisation:
-    """Create (or find) an organisation, its schema cloned from the template, and its domain.
+def organisation_provision(
+    *, spec: OrganisationSpec, actor: str, sync_identity: bool = True
+) -> Organisation:
+    """Create (or find) an organisation, its schema and its domain.
 
-    Idempotent: provisioning an existing code changes nothing and returns it. The schema,
-    the rows and the audit events are one transaction; the Keycloak side (an Organization and
-    the redirect URI) follows after commit and is reconciled by organisation_sync_identity.
+    Idempotent: provisioning an existing code changes nothing and returns it. The schema is
+    claimed from the warm pool (a rename, milliseconds) or, when the pool is empty, cloned from
+    the template (ADR 0005); the schema, the rows and the audit events are one transaction, so
+    a provisioning killed half-way leaves nothing behind. The Keycloak side (an Organization
+    with the tenant's domain and redirect URL) follows after commit and is reconciled by
+    organisation_sync_identity; `sync_identity=False` leaves it to the caller (the rollout runs
+    it as a step of its own and reports it).
     """
     if spec.kind not in OrganisationKind.values or spec.kind == OrganisationKind.PLATEFORME:
         raise ValidationError(_("Nature d'organisation inconnue : %(kind)s") % {"kind": spec.kind})
@@ -108,19 +115,27 @@ def organisation_provision(*, spec: OrganisationSpec, actor: str) -> Organisatio
     with transaction.atomic():
         organisation.save()
         Domain.objects.create(domain=tenant_host(spec.code), tenant=organisation, is_primary=True)
-        organisation.create_schema(check_if_exists=True, verbosity=0)
+        claimed = pool.pool_claim(schema_name=organisation.schema_name)
+        if claimed is None:
+            pool.template_clone(schema_name=organisation.schema_name)
+        connection.set_schema_to_public()  # type: ignore[attr-defined]
         audit_services.audit_record(
             actor=actor,
             action="organisation.provisioned",
             object_type="organisation",
             object_id=spec.code,
-            data={"kind": spec.kind, "schema": organisation.schema_name},
+            data={
+                "kind": spec.kind,
+                "schema": organisation.schema_name,
+                "origine": "pool" if claimed else "clone",
+            },
         )
         with schema_context(organisation.schema_name):
             audit_services.audit_record(
                 actor=actor, action="organisation.created", object_id=spec.code
             )
-    transaction.on_commit(lambda: _sync_identity_or_defer(organisation))
+    if sync_identity:
+        transaction.on_commit(lambda: _sync_identity_or_defer(organisation))
     return organisation
 
 

@@ -55,6 +55,7 @@ SHARED_APPS = [
     "audit",
     "referentiel",
     "console",
+    "onboarding",
     # config's own management commands (paie, benchmark); it has no models
     "config",
 ]
