@@ -136,3 +136,107 @@ class InscriptionPpr(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ppr} @ {self.organisation_id} ({self.role})"
+
+
+class NatureTransfert(models.TextChoices):
+    TRANSFERT = "transfert", _("Transfert (changement d'ordonnateur)")
+    DETACHEMENT = "detachement", _("Détachement")
+    MISE_A_DISPOSITION = "mise_a_disposition", _("Mise à disposition")
+    FIN_ACCUEIL = "fin_accueil", _("Fin de détachement / de mise à disposition")
+
+
+class StatutTransfert(models.TextChoices):
+    PROPOSE = "propose", _("Proposé")
+    ACCEPTE = "accepte", _("Accepté")
+    REFUSE = "refuse", _("Refusé")
+    ANNULE = "annule", _("Annulé")
+
+
+class TransfertAgent(models.Model):
+    """A move of an agent between two ordonnateurs (public schema), proposed by the source and
+    accepted or refused by the destination.
+
+    No personal data: the PPR, the two organisations, dates, statuses and who acted. The file
+    itself is copied at acceptance from the source's schema to the destination's, inside one
+    database transaction (modules/personnel/transferts.py), so it never transits through here.
+    A `fin_accueil` ends the détachement or mise à disposition named by `origine`: its source
+    is the host, its destination the home ordonnateur.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    ppr = models.CharField(_("PPR"), max_length=20)
+    source = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="transferts_sortants",
+        verbose_name=_("ordonnateur d'origine"),
+    )
+    destination = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="transferts_entrants",
+        verbose_name=_("ordonnateur de destination"),
+    )
+    nature = models.CharField(_("nature"), max_length=20, choices=NatureTransfert.choices)
+    date_effet = models.DateField(_("date d'effet"))
+    statut = models.CharField(
+        _("statut"), max_length=8, choices=StatutTransfert.choices, default=StatutTransfert.PROPOSE
+    )
+    reference = models.CharField(_("référence (arrêté, décision)"), max_length=100, blank=True)
+    motif = models.TextField(_("motif"))
+    origine = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fins",
+        verbose_name=_("détachement ou mise à disposition terminé"),
+    )
+    propose_par = models.CharField(_("proposé par"), max_length=255)
+    propose_le = models.DateTimeField(_("proposé le"))
+    accepte_par = models.CharField(_("accepté par"), max_length=255, blank=True)
+    accepte_le = models.DateTimeField(_("accepté le"), null=True, blank=True)
+    refuse_par = models.CharField(_("refusé par"), max_length=255, blank=True)
+    refuse_le = models.DateTimeField(_("refusé le"), null=True, blank=True)
+    annule_par = models.CharField(_("annulé par"), max_length=255, blank=True)
+    annule_le = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    motif_decision = models.TextField(_("motif du refus ou de l'annulation"), blank=True)
+
+    class Meta:
+        verbose_name = _("transfert d'agent")
+        verbose_name_plural = _("transferts d'agents")
+        ordering = ["-propose_le", "-id"]
+        indexes = [
+            models.Index(fields=["destination", "statut", "-propose_le"], name="transfert_entrant"),
+            models.Index(fields=["source", "statut", "-propose_le"], name="transfert_sortant"),
+            models.Index(fields=["ppr"], name="transfert_ppr"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("destination")),
+                name="transfert_source_differente",
+            ),
+            # One pending move per PPR: two proposals could not both be accepted.
+            models.UniqueConstraint(
+                fields=["ppr"],
+                condition=models.Q(statut="propose"),
+                name="transfert_un_en_cours_par_ppr",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nature="fin_accueil", origine__isnull=False)
+                | (~models.Q(nature="fin_accueil") & models.Q(origine__isnull=True)),
+                name="transfert_fin_accueil_origine",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(statut="accepte")
+                | (~models.Q(accepte_par="") & models.Q(accepte_le__isnull=False)),
+                name="transfert_acceptation_signee",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(statut__in=["refuse", "annule"]) | ~models.Q(motif_decision=""),
+                name="transfert_refus_annulation_motives",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ppr} {self.nature} {self.source_id}→{self.destination_id} ({self.statut})"
