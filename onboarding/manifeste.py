@@ -33,6 +33,8 @@ PARENT_ATTENDU = {
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ARABE = re.compile(r"[\u0600-\u06FF]")
 CODE = re.compile(CODE_VALIDATOR.regex)
+# The value of a key whose error was reported while reading: not checked a second time.
+DEJA_SIGNALEE = "\x00"
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ def _lire_yaml(texte: str) -> tuple[list[str], int, list[Enregistrement], list[E
         valeur, erreur = _scalaire(reste, numero)
         if erreur is not None:
             erreurs.append(ErreurManifeste(numero, cle, erreur.message))
-            continue
+            valeur = DEJA_SIGNALEE
         if cle in courant:
             erreurs.append(ErreurManifeste(numero, cle, _("Clé répétée dans le même ordonnateur.")))
         courant[cle] = (numero, valeur)
@@ -219,7 +221,8 @@ def _verifier(
         return champs.get(colonne, (numero, ""))
 
     def erreur(colonne: str, message: str) -> None:
-        erreurs.append(ErreurManifeste(valeur(colonne)[0], colonne, message))
+        if valeur(colonne)[1] != DEJA_SIGNALEE:
+            erreurs.append(ErreurManifeste(valeur(colonne)[0], colonne, message))
 
     for colonne in COLONNES_OBLIGATOIRES:
         if colonne not in champs:
@@ -376,7 +379,7 @@ def manifeste_analyser(texte: str, *, nom: str) -> list[LigneManifeste]:
                     )
                 )
         if any(e.ligne == ligne_entete for e in erreurs):
-            raise ManifesteInvalideError(nom, erreurs)
+            raise ManifesteInvalideError(nom, sorted(erreurs, key=lambda e: (e.ligne, e.colonne)))
     lignes = [x for e in enregistrements if (x := _verifier(e, erreurs)) is not None]
     _verifier_ensemble(lignes, erreurs)
     if erreurs:
