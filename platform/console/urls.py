@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import views
+from console import views, views_cycle_de_vie
 
 app_name = "console"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/export.csv", views.organisations_csv, name="organisations-csv"),
     path("organisations/<str:code>/", views.organisation_detail, name="organisation"),
+    path(
+        "organisations/<str:code>/acces/",
+        views_cycle_de_vie.organisation_cycle_de_vie,
+        name="organisation-cycle",
+    ),
     path("jobs/", views.failed_jobs, name="failed-jobs"),
     path("jobs/<int:failed_job_id>/retry", views.failed_job_retry, name="failed-job-retry"),
 ]
