@@ -6,7 +6,7 @@ schemas and the public registry, including what must NOT have changed.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -326,6 +326,23 @@ def test_a_transfer_back_reopens_the_old_file(monde):
     assert a.enfants == [("Yasmine", date(2012, 5, 1))]  # not duplicated
     assert dossier(monde.b).agent.position == Position.CESSATION
     assert registre.gestionnaires(pprs=[PPR]) == {PPR: monde.a}
+
+
+def test_a_transfer_dated_later_takes_effect_on_its_day(monde):
+    jour = timezone.localdate() + timedelta(days=30)
+    accepter(proposer(monde, date_effet=jour), poste="PB-1")
+    # accepted today: the registry moves now, the files change on their day
+    assert registre.gestionnaires(pprs=[PPR]) == {PPR: monde.b}
+    assert (dossier(monde.a).agent.position, occupes(monde.a)["PA-1"]) == (Position.ACTIVITE, 1)
+    b = dossier(monde.b).agent
+    assert (b.grade_code, b.indice, b.unite_code, b.poste_code) == ("ADM-2", 460, "", "")
+    assert occupes(monde.b)["PB-1"] == 0
+    for organisation in (monde.a, monde.b):  # the periodic job, run on that day
+        with tenant_context(organisation):
+            assert services.situations_echues_rafraichir(le=jour) == 1
+    assert (dossier(monde.a).agent.position, occupes(monde.a)["PA-1"]) == (Position.CESSATION, 0)
+    b = dossier(monde.b).agent
+    assert (b.unite_code, b.poste_code, b.position) == ("B-ACC", "PB-1", Position.ACTIVITE)
 
 
 # --- Détachement, mise à disposition, end of hosting --------------------------------------------
