@@ -4,6 +4,7 @@ Keycloak organizations and invited accounts). Audit rows stay: the chain is appe
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 from psycopg2 import sql  # type: ignore[import-untyped]
@@ -14,7 +15,7 @@ from tenants import services
 from tenants.models import Organisation
 
 
-def keycloak_organization(code: str) -> dict[str, object] | None:
+def keycloak_organization(code: str) -> dict[str, Any] | None:
     admin = keycloak_admin.admin_client()
     org_id = keycloak_admin.organization_id_by_alias(admin, code)
     return None if org_id is None else dict(admin.get_organization(org_id))

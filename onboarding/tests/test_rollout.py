@@ -123,6 +123,7 @@ def test_apply_provisions_all_steps_and_a_second_apply_changes_nothing(committed
         assert user is not None
         assert "UPDATE_PASSWORD" in user["requiredActions"]
         org_id = keycloak_admin.organization_id_by_alias(admin, "ro-reg")
+        assert org_id is not None
         groups = keycloak_admin.organization_groups(admin, org_id=org_id)
         assert keycloak_admin.organization_group_members(
             admin, org_id=org_id, group_id=groups["admin"]
