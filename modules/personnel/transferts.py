@@ -247,6 +247,14 @@ def transfert_accepter(
         transfert = registre.transfert_verrouiller(transfert_id=transfert.pk)
         _en_attente(transfert)
         source = transfert.source
+        if not source.is_active:  # suspended or archived (read-only): its file cannot change
+            raise ValidationError(
+                _(
+                    "« %(org)s » n'est plus active sur la plateforme : son dossier ne peut pas "
+                    "changer. Refusez ce mouvement ou attendez sa réactivation."
+                )
+                % {"org": source.name_fr}
+            )
         with tenant_context(source):
             dossier = _depart_enregistrer(transfert=transfert, auteur=auteur)
         _arrivee_enregistrer(

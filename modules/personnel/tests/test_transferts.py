@@ -460,6 +460,17 @@ def test_a_failure_at_the_destination_leaves_both_tenants_and_the_registry_uncha
     assert registre.gestionnaires(pprs=[PPR]) == {PPR: monde.b}
 
 
+def test_a_move_from_a_suspended_source_cannot_be_accepted(monde):
+    transfert = proposer(monde)
+    monde.a.status = OrganisationStatus.SUSPENDUE
+    monde.a.save(update_fields=["status"])
+    with pytest.raises(ValidationError, match="n'est plus active sur la plateforme"):
+        accepter(transfert)
+    assert dossier(monde.b) is None
+    assert dossier(monde.a).agent.position == Position.ACTIVITE
+    assert registre_de() == [("test-a", "gestion", True)]
+
+
 def test_an_existing_active_file_at_the_destination_stops_the_whole_move(monde):
     with tenant_context(monde.b):  # a legacy duplicate, loaded before the registry existed
         Agent.objects.create(
