@@ -52,6 +52,20 @@ def peak_rss_mb() -> float:
     return round(max(soi, enfants) / 1024, 1)
 
 
+def _onboarding(*, tenants: int) -> Resultat:
+    """Provisioning of `tenants` tenants (warm pool, fresh connection each), with and without
+    Keycloak, then a no-op upgrade; django-tenants' stock creation on 3 tenants as the baseline."""
+    from onboarding import banc
+
+    mesure = banc.mesurer(tenants=tenants)
+    return Resultat(
+        params=mesure.params,
+        metrics=mesure.metrics,
+        ratio_vs_baseline=mesure.ratio_vs_baseline,
+        baseline=mesure.baseline,
+    )
+
+
 def _paie(*, agents: int, echantillon: int = 5000, mois: date = date(2025, 3, 1)) -> Resultat:
     """One month for a synthetic population with the batch path; the scalar path on a sample
     of the same population as the baseline, checked equal to the centime."""
@@ -112,6 +126,13 @@ def _jeton(*, unites: int) -> Resultat:
 
 
 BENCHMARKS: dict[str, Benchmark] = {
+    "onboarding": Benchmark(
+        description="provisionnement de N organisations (pool de schémas) et mise à jour à vide, "
+        "contre la création standard de django-tenants",
+        agents_par_defaut=200,
+        executer=_onboarding,
+        parametre="tenants",
+    ),
     "paie": Benchmark(
         description="paie d'un mois : chemin vectoriel (numpy) contre chemin scalaire",
         agents_par_defaut=300_000,
@@ -133,6 +154,7 @@ class Command(BaseCommand):
         parser.add_argument("name", choices=sorted(BENCHMARKS))
         parser.add_argument("--agents", type=int, help="taille de la population")
         parser.add_argument("--unites", type=int, help="taille de l'arbre d'unités (jeton)")
+        parser.add_argument("--tenants", type=int, help="nombre d'organisations (onboarding)")
         parser.add_argument("--json", action="store_true", help="une ligne JSON en dernier")
 
     def handle(self, *args: Any, **options: Any) -> None:
