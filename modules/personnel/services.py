@@ -1,7 +1,7 @@
 """Writes to agents' files. Each is one transaction with its audit row.
 
 The career is appended to, never edited: `evenement_ajouter`, `evenement_corriger` and
-`evenement_annuler` each insert one event, then `_situation_rafraichir` rebuilds the agent's
+`evenement_annuler` each insert one event, then `situation_rafraichir` rebuilds the agent's
 current-situation columns from the events and checks the budget post it now holds.
 Sensitive values (CIN, RIB) never enter the audit chain: only the names of changed fields do.
 """
@@ -145,7 +145,8 @@ def _unite_dans(perimetre: Perimetre, code: str) -> bool:
     return any(u.code == code for u in unites.unite_list(perimeter=perimetre))
 
 
-def _cles(agent: Agent) -> None:
+def cles_recalculer(agent: Agent) -> None:
+    """Search and sort keys from the names and identifiers (before saving the agent)."""
     agent.recherche = normalisation.cle_recherche(
         ppr=agent.ppr,
         cin=agent.cin,
@@ -169,15 +170,20 @@ def _normaliser_identite(champs: Mapping[str, Any]) -> dict[str, Any]:
     return propres
 
 
-def _situation_rafraichir(agent: Agent, *, le: date | None = None) -> None:
-    """Rebuild the current-situation columns from the events (as of today)."""
+def situation_rafraichir(
+    agent: Agent, *, le: date | None = None, verifier_poste: bool = True
+) -> None:
+    """Rebuild the current-situation columns from the events (as of today), inside the
+    caller's transaction. `verifier_poste`: refuse a post over its budgeted number (writes by a
+    person); the nightly refresh of events that merely took effect does not refuse, since the
+    act is already law — an over-occupied post shows on the posts page instead."""
     jour = le or timezone.localdate()
     situation = carriere.situation_plier(list(agent.evenements.all()), le=jour)
     for champ, valeur in situation.valeurs().items():
         setattr(agent, champ, valeur)
     agent.situation_du = situation.depuis
     agent.save(update_fields=[*CHAMPS_SITUATION, "situation_du", "modifie_le"])
-    if agent.poste_code and agent.position in POSITIONS_OCCUPANT_POSTE:
+    if verifier_poste and agent.poste_code and agent.position in POSITIONS_OCCUPANT_POSTE:
         postes.poste_verifier_capacite(code=agent.poste_code)
 
 
@@ -217,7 +223,7 @@ def agent_creer(
         agent = Agent(ppr=ppr, **{k: v for k, v in identite.items() if k in CHAMPS_IDENTITE})
         if agent.date_recrutement is None and nature == NatureEvenement.RECRUTEMENT:
             agent.date_recrutement = date_effet
-        _cles(agent)
+        cles_recalculer(agent)
         agent.save()
         for enfant in enfants or []:
             Enfant.objects.create(agent=agent, **enfant)
@@ -234,7 +240,7 @@ def agent_creer(
                 if k in CHAMPS_SITUATION and v not in ("", None)
             },
         )
-        _situation_rafraichir(agent)
+        situation_rafraichir(agent)
         audit_services.audit_record(
             actor=auteur,
             action="personnel.agent_creer",
@@ -265,7 +271,7 @@ def agent_modifier(*, auteur: str, agent: Agent, champs: Mapping[str, Any], moti
         donnees["apres"] = {k: str(v) for k, v in changes.items() if k not in CHAMPS_SENSIBLES}
         for champ, valeur in changes.items():
             setattr(agent, champ, valeur)
-        _cles(agent)
+        cles_recalculer(agent)
         agent.save()
         audit_services.audit_record(
             actor=auteur,
@@ -312,7 +318,7 @@ def evenement_ajouter(
             auteur=auteur,
             **utiles,
         )
-        _situation_rafraichir(agent)
+        situation_rafraichir(agent)
         audit_services.audit_record(
             actor=auteur,
             action="personnel.evenement_ajouter",
@@ -400,7 +406,7 @@ def _remplacer(
             auteur=auteur,
             **utiles,
         )
-        _situation_rafraichir(agent)
+        situation_rafraichir(agent)
         audit_services.audit_record(
             actor=auteur,
             action=f"personnel.evenement_{nature}",
@@ -423,5 +429,5 @@ def situations_echues_rafraichir(*, le: date | None = None) -> int:
     )
     for agent in Agent.objects.filter(id__in=ids):
         with transaction.atomic():
-            _situation_rafraichir(agent, le=jour)
+            situation_rafraichir(agent, le=jour, verifier_poste=False)
     return len(ids)

@@ -472,7 +472,7 @@ def _dossier_ouvrir(*, transfert: TransfertAgent, dossier: _Dossier, auteur: str
         )
         return existant
     agent = Agent(ppr=dossier.ppr, **dossier.identite)
-    services._cles(agent)
+    services.cles_recalculer(agent)
     agent.save()
     Enfant.objects.bulk_create(Enfant(agent=agent, **e) for e in dossier.enfants)
     if transfert.nature == NatureTransfert.TRANSFERT:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from modules.personnel import services
+from modules.personnel import postes, services
 from modules.personnel.models import Agent, EvenementCarriere
 from modules.personnel.tests.conftest import rib_valide
 from modules.unites.perimetres import Perimetre
@@ -247,3 +247,23 @@ def test_identity_change_without_reason_or_with_bad_rib_writes_nothing(dans_a, c
         services.agent_modifier(auteur="t", agent=agent, champs={"rib": "1" * 24}, motif="RIB")
     agent.refresh_from_db()
     assert (agent.nom_fr, agent.rib, AuditEvent.objects.count()) == ("Alaoui", "", nombre)
+
+
+def test_the_nightly_refresh_applies_an_act_even_onto_a_full_post(dans_a, creer_agent):
+    creer_agent(poste="P-TECH")
+    creer_agent(poste="P-TECH")
+    agent = creer_agent(poste="P-ADM")
+    demain = timezone.localdate().replace(year=timezone.localdate().year + 1)
+    services.evenement_ajouter(
+        auteur="tests",
+        agent=agent,
+        nature="affectation",
+        date_effet=demain,
+        valeurs={"poste_code": "P-TECH"},
+        perimetre=None,
+    )
+    assert services.situations_echues_rafraichir(le=demain) == 1
+    agent.refresh_from_db()
+    assert agent.poste_code == "P-TECH"
+    tech = next(o for o in postes.occupation_list() if o.code == "P-TECH")
+    assert (tech.occupes, tech.vacants) == (3, -1)
