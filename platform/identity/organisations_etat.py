@@ -147,10 +147,11 @@ def organisation_keycloak_exporter(*, alias: str) -> dict[str, Any] | None:
         return {
             "format": FORMAT_KEYCLOAK,
             "organisation": {
-                key: org.get(key)
-                for key in ("name", "alias", "enabled", "redirectUrl", "description")
-            }
-            | {
+                "name": org.get("name"),
+                "alias": org.get("alias"),
+                "enabled": bool(org.get("enabled", True)),
+                "redirectUrl": org.get("redirectUrl") or "",
+                "description": org.get("description") or "",
                 "domains": [{"name": d["name"]} for d in org.get("domains", [])],
                 "attributes": org.get("attributes") or {},
             },

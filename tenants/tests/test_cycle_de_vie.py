@@ -63,6 +63,7 @@ def _test_cli_ensure() -> None:
             skip_exists=True,
         )
     internal = admin.get_client_id(TEST_CLI)
+    assert internal is not None
     defaults = {s["name"] for s in admin.get_client_default_client_scopes(internal)}
     scopes = {s["name"]: s["id"] for s in admin.get_client_scopes()}
     for name in {"basic", "profile", "roles", keycloak_admin.API_SCOPE} - defaults:
