@@ -45,6 +45,7 @@ class Periodic:
 
 
 def default_schedule() -> list[Periodic]:
+    from audit import actors as audit_actors
     from identity import actors as identity_actors
     from tenants import actors
 
@@ -53,6 +54,9 @@ def default_schedule() -> list[Periodic]:
         Periodic("keycloak_events_copy", 60, identity_actors.keycloak_events_copy.send),
         Periodic("habilitations_reconcile_all", 300, actors.habilitations_reconcile_all.send),
         Periodic("identity_reconcile_all", 600, actors.identity_reconcile_all.send),
+        # Access-log partitions: monthly work, checked daily (idempotent; a missed day is caught
+        # up the next one).
+        Periodic("acces_partitions", 86400, audit_actors.acces_partitions_maintenir_tous.send),
         *modules_schedule(),
     ]
 

@@ -1,14 +1,16 @@
-"""Writes to the audit chain of the current schema."""
+"""Writes to the audit chain of the current schema, and to its personal-data access log."""
 
 import hashlib
 import json
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.context import request_id_var
-from audit.models import AuditEvent
+from audit.models import AuditEvent, NatureAcces
 
 GENESIS = "0" * 64
 
@@ -81,3 +83,47 @@ def audit_verify() -> list[str]:
             problems.append(f"#{event.seq}: contenu modifié")
         prev_hash, expected_seq = event.hash, event.seq + 1
     return problems
+
+
+# One statement whatever the number of agents: the ids travel as one array and PostgreSQL
+# unnests them (a list page of 50 agents, an export of 300,000).
+_ACCES_INSERER = """
+INSERT INTO audit_acces (instant, acteur, nature, agent_id, request_id, details)
+SELECT %s, %s, %s, agent_id, %s, %s FROM unnest(%s::bigint[]) AS agent_id
+"""
+
+
+def acces_enregistrer(
+    *,
+    acteur: str,
+    nature: str,
+    agent_ids: Iterable[int],
+    details: str = "",
+    instant: datetime | None = None,
+) -> int:
+    """Record that `acteur` read these agents' personal data: one row per agent, in the current
+    schema's access log (not in the chain: reads are many and need no sealing, law 09-08 asks
+    that they be traceable). Returns the number of rows written.
+
+    Runs in the caller's transaction if there is one, else commits at once. A failure raises:
+    a read that cannot be logged is not served.
+    """
+    if nature not in NatureAcces.values:
+        raise ValueError(f"nature d'accès inconnue : {nature!r}")
+    ids = list(dict.fromkeys(int(i) for i in agent_ids))  # each agent once, in order
+    if not ids:
+        return 0
+    request_id = request_id_var.get()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ACCES_INSERER,
+            [
+                instant or timezone.now(),
+                acteur[:255],
+                nature,
+                "" if request_id == "-" else request_id[:64],
+                details,
+                ids,
+            ],
+        )
+    return len(ids)
