@@ -13,6 +13,8 @@ from modules.personnel.models import POSITIONS_OCCUPANT_POSTE, Agent, PosteBudge
 
 @dataclass(frozen=True)
 class Occupation:
+    id: int
+    actif: bool
     code: str
     libelle: str
     grade_code: str
@@ -45,6 +47,8 @@ def occupation_list() -> list[Occupation]:
     )
     return [
         Occupation(
+            id=p.id,
+            actif=p.actif,
             code=p.code,
             libelle=p.libelle,
             grade_code=p.grade_code,

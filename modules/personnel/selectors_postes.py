@@ -47,18 +47,9 @@ class LigneBudgetaire:
 
 
 def postes_tableau() -> list[LigneBudgetaire]:
-    """Every post with its occupancy, grouped by budget line: three queries whatever the number
-    of posts and agents (two in postes.occupation_list, one for ids and states)."""
-    occupations = postes.occupation_list()
-    etats = {
-        code: (ident, actif)
-        for code, ident, actif in PosteBudgetaire.objects.values_list("code", "id", "actif")
-    }
-    lignes = [
-        LignePoste(id=etats[o.code][0], actif=etats[o.code][1], occupation=o)
-        for o in occupations
-        if o.code in etats
-    ]
+    """Every post with its occupancy, grouped by budget line: two queries whatever the number
+    of posts and agents (postes.occupation_list)."""
+    lignes = [LignePoste(id=o.id, actif=o.actif, occupation=o) for o in postes.occupation_list()]
     lignes.sort(key=lambda p: (p.occupation.ligne_budgetaire, p.occupation.code))
     return [
         LigneBudgetaire(ligne=ligne, postes=tuple(groupe))

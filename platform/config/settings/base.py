@@ -37,6 +37,11 @@ INDIMAJ_SCHEME = env("INDIMAJ_SCHEME", "http")
 INDIMAJ_STATE_DIR = Path(env("INDIMAJ_STATE_DIR", "/var/lib/indimaj"))
 # Supporting documents, one directory per tenant schema (modules/personnel/documents.py).
 INDIMAJ_DOCUMENTS_DIR = Path(env("INDIMAJ_DOCUMENTS_DIR", str(INDIMAJ_STATE_DIR / "documents")))
+# Supporting documents: PDF, JPEG or PNG up to this size (bytes).
+INDIMAJ_DOCUMENT_MAX_BYTES = env_int("INDIMAJ_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Personal-data access log (law 09-08): monthly partitions created ahead, kept this many months.
+INDIMAJ_ACCES_RETENTION_MOIS = env_int("INDIMAJ_ACCES_RETENTION_MOIS", 24)
+INDIMAJ_ACCES_MOIS_AVANCE = env_int("INDIMAJ_ACCES_MOIS_AVANCE", 2)
 # The PPR is a national numeric payroll number; its length is not published (domain notes §6).
 INDIMAJ_PPR_PATTERN = env("INDIMAJ_PPR_PATTERN", r"^[0-9]{7}$")
 
