@@ -736,3 +736,10 @@ def test_documents_of_sensitive_types_are_reserved(creer_agent, client_a):
     gestion = client_a(("gestionnaire", None), username="rh").get(_fiche(agent.id)).text
     assert "certif-cardio.pdf" in gestion
     assert "Pièce réservée" not in gestion
+    # the pages of the documents and transfers parts of the module are linked from here
+    pieces = {p.nom_fichier: p.id for p in PieceJustificative.objects.all()}
+    assert f'<a href="/personnel/pieces/{pieces["arrete.pdf"]}/" download>arrete.pdf</a>' in gestion
+    assert f'href="/personnel/{agent.id}/pieces/ajouter/"' in gestion
+    assert f'href="/personnel/{agent.id}/transfert/"' in gestion
+    assert "/pieces/ajouter/" not in lecture
+    assert "/transfert/" not in lecture
