@@ -17,3 +17,19 @@ class OrganisationFilterForm(forms.Form):
         label=_("Statut"), choices=ALL + list(OrganisationStatus.choices), required=False
     )
     apres = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+
+ETAT_LABELS = {
+    "a_faire": _("À faire"),
+    "en_cours": _("En cours"),
+    "termine": _("Terminé"),
+    "echec": _("En échec"),
+}
+
+
+class DeploiementFilterForm(forms.Form):
+    vague = forms.IntegerField(label=_("Vague"), min_value=1, required=False)
+    etat = forms.ChoiceField(
+        label=_("État"), choices=ALL + list(ETAT_LABELS.items()), required=False
+    )
+    apres = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)

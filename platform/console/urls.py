@@ -14,6 +14,7 @@ urlpatterns = [
         views_cycle_de_vie.organisation_cycle_de_vie,
         name="organisation-cycle",
     ),
+    path("deploiement/", views.deploiement, name="deploiement"),
     path("jobs/", views.failed_jobs, name="failed-jobs"),
     path("jobs/<int:failed_job_id>/retry", views.failed_job_retry, name="failed-job-retry"),
 ]

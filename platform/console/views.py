@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from console import deploiement as console_deploiement
 from console import exports, selectors, supervision
-from console.forms import OrganisationFilterForm
+from console.forms import ETAT_LABELS, DeploiementFilterForm, OrganisationFilterForm
 from identity.permissions import platform_role_required
 from tenants import selectors as tenant_selectors
 from tenants import services
@@ -126,3 +127,25 @@ def failed_job_retry(request: HttpRequest, failed_job_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Job relancé (message %(id)s).") % {"id": message_id})
     return HttpResponseRedirect(reverse("console:failed-jobs"))
+
+
+@require_GET
+@platform_role_required(*OPERATOR_ROLES)
+def deploiement(request: HttpRequest) -> HttpResponse:
+    form = DeploiementFilterForm(request.GET)
+    chosen = form.cleaned_data if form.is_valid() else {"vague": None, "etat": "", "apres": ""}
+    page = console_deploiement.deploiement_page(
+        vague=chosen["vague"], etat=chosen["etat"] or "", apres=chosen["apres"] or ""
+    )
+    filters = {k: v for k, v in (("vague", chosen["vague"]), ("etat", chosen["etat"])) if v}
+    return render(
+        request,
+        "console/deploiement.html",
+        {
+            "form": form,
+            "vagues": console_deploiement.deploiement_vagues(),
+            "etats": ETAT_LABELS,
+            "page": page,
+            "next_query": urlencode({**filters, "apres": page.apres or ""}),
+        },
+    )
