@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from identity import permissions
 from identity.habilitations import Habilitation
 from identity.permissions import Action
-from modules.personnel import famille, paie, selectors, validation
+from modules.personnel import famille, paie, selectors, services_pieces, validation
 from modules.personnel.carriere import SituationAdministrative
 from modules.personnel.models import (
     CHAMPS_SITUATION,
@@ -31,7 +31,6 @@ from modules.personnel.models import (
     Position,
     PosteBudgetaire,
     Statut,
-    TypePiece,
 )
 from modules.unites import facade as unites
 from modules.unites.perimetres import Perimetre
@@ -348,13 +347,6 @@ def paie_du_mois(*, agent: Agent, mois: date) -> Paie:
     return Paie(mois=mois, lignes=lignes, totaux=totaux, motif="")
 
 
-# The types of documents that carry masked data (health, CIN, RIB): the same set as
-# services_pieces.TYPES_SENSIBLES, whose download page enforces it.
-TYPES_PIECES_SENSIBLES = frozenset(
-    {TypePiece.CERTIFICAT_MEDICAL, TypePiece.CIN, TypePiece.ATTESTATION_RIB}
-)
-
-
 @dataclass(frozen=True)
 class PieceAffichee:
     piece: PieceJustificative
@@ -363,7 +355,7 @@ class PieceAffichee:
 
 
 def piece_affichee(piece: PieceJustificative, *, sensible: bool) -> PieceAffichee:
-    if piece.type_piece in TYPES_PIECES_SENSIBLES and not sensible:
+    if piece.type_piece in services_pieces.TYPES_SENSIBLES and not sensible:
         return PieceAffichee(piece=piece, reservee=True, url=None)
     return PieceAffichee(
         piece=piece, reservee=False, url=lien("personnel:piece_telecharger", piece.id)
