@@ -19,6 +19,8 @@ from tenants.models import Organisation
 def committed(django_db_setup, django_db_blocker) -> Iterator[None]:
     """pool_fill opens a fresh connection per clone: these tests commit, then clean up."""
     with django_db_blocker.unblock():
+        for schema in pool.pool_schemas():  # each test starts from an empty pool
+            pool.pool_drop(name=schema.name)
         yield
         for schema in pool.pool_schemas():
             pool.pool_drop(name=schema.name)
