@@ -8,6 +8,8 @@
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_DATA="$INDIMAJ_STATE_DIR/pg15"
 PG_LOG="$LOG_DIR/postgres.log"
+# shellcheck source=infra/lib/wal.sh
+source "$(dirname "${BASH_SOURCE[0]}")/wal.sh"
 
 # App and Keycloak roles/databases; the Django settings use the same names.
 PG_APP_ROLE=indimaj
@@ -91,6 +93,7 @@ password_encryption = scram-sha-256
 log_line_prefix = '%m [%p] %q%u@%d '
 log_timezone = 'UTC'
 timezone = 'UTC'
+$(wal_config_lines)
 EOF
     # Socket: postgres (superuser) by peer; every other role by password.
     # TCP only on 127.0.0.1, by password (that is what Django and Keycloak use).
@@ -98,6 +101,8 @@ EOF
 # Written by infra/lib/postgres.sh at every start: edits here are lost.
 # TYPE  DATABASE  USER      ADDRESS        METHOD
 local   all       postgres                 peer
+# pg_basebackup (infra/backup.sh) as postgres through the socket
+local   replication postgres               peer
 local   all       all                      scram-sha-256
 host    all       all       127.0.0.1/32   scram-sha-256
 EOF
@@ -197,6 +202,7 @@ postgres_start() {
     pg_clear_stale_pidfile
     pg_init_cluster
     pg_write_config
+    wal_prepare_archive
     printf '\n=== %s: starting postgres on 127.0.0.1:%s ===\n' "$(date -Is)" \
         "$INDIMAJ_PG_PORT" >>"$PG_LOG"
     # -w -t 60: pg_ctl itself waits until the server accepts connections.
