@@ -80,3 +80,10 @@ def poste_verifier_capacite(*, code: str) -> None:
                 % {"code": code, "nombre": poste.nombre}
             }
         )
+
+
+def postes_actifs() -> list[tuple[str, str]]:
+    """(code, label) of the active posts, for choice lists."""
+    return list(
+        PosteBudgetaire.objects.filter(actif=True).order_by("code").values_list("code", "libelle")
+    )

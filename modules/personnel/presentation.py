@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from identity import permissions
 from identity.habilitations import Habilitation
 from identity.permissions import Action
-from modules.personnel import famille, paie, selectors, services_pieces, validation
+from modules.personnel import famille, paie, postes, selectors, services_pieces, validation
 from modules.personnel.carriere import SituationAdministrative
 from modules.personnel.models import (
     CHAMPS_SITUATION,
@@ -29,12 +29,11 @@ from modules.personnel.models import (
     NatureEvenement,
     PieceJustificative,
     Position,
-    PosteBudgetaire,
     Statut,
 )
 from modules.unites import facade as unites
 from modules.unites.perimetres import Perimetre
-from referentiel.models import Grade
+from referentiel import selectors as referentiel
 from remuneration.arrondi import texte
 from remuneration.bulletin import GAIN
 
@@ -131,12 +130,7 @@ class Libelles:
     @classmethod
     def lire(cls, *, perimetre_unites: Perimetre) -> Libelles:
         return cls(
-            grades={
-                code: (fr, ar)
-                for code, fr, ar in Grade.objects.order_by("code").values_list(
-                    "code", "libelle_fr", "libelle_ar"
-                )
-            },
+            grades=referentiel.grade_libelles(),
             unites={
                 u.code: (u.nom_fr, u.nom_ar) for u in unites.unite_list(perimeter=perimetre_unites)
             },
@@ -424,9 +418,4 @@ def unites_choix(perimetre_unites: Perimetre, *, actives: bool = True) -> list[t
 
 
 def postes_choix() -> list[tuple[str, str]]:
-    return [
-        (code, f"{code} — {libelle}")
-        for code, libelle in PosteBudgetaire.objects.filter(actif=True)
-        .order_by("code")
-        .values_list("code", "libelle")
-    ]
+    return [(code, f"{code} — {libelle}") for code, libelle in postes.postes_actifs()]

@@ -139,6 +139,16 @@ def situation_erreurs(valeurs: Mapping[str, Any], *, perimetre: Perimetre | None
     return erreurs
 
 
+def _completer(valeurs: Mapping[str, Any]) -> dict[str, Any]:
+    """The situation fields an event sets, blanks dropped, the corps deduced from the grade."""
+    utiles = {k: v for k, v in valeurs.items() if k in CHAMPS_SITUATION and v not in ("", None)}
+    if "grade_code" in utiles and "corps_code" not in utiles:
+        corps = referentiel.grade_corps(code=str(utiles["grade_code"]))
+        if corps:
+            utiles["corps_code"] = corps
+    return utiles
+
+
 def _unite_dans(perimetre: Perimetre, code: str) -> bool:
     if perimetre.tout:
         return True
@@ -234,11 +244,7 @@ def agent_creer(
             source=source,
             auteur=auteur,
             reference=reference,
-            **{
-                k: v
-                for k, v in recrutement.items()
-                if k in CHAMPS_SITUATION and v not in ("", None)
-            },
+            **_completer(recrutement),
         )
         situation_rafraichir(agent)
         audit_services.audit_record(
@@ -299,7 +305,7 @@ def evenement_ajouter(
         raise ValidationError(_("Utilisez « corriger » ou « annuler » sur l'événement concerné."))
     if nature not in NatureEvenement.values:
         raise ValidationError({"nature": _("Nature d'événement inconnue.")})
-    utiles = {k: v for k, v in valeurs.items() if k in CHAMPS_SITUATION and v not in ("", None)}
+    utiles = _completer(valeurs)
     if not utiles and nature != NatureEvenement.SORTIE:
         raise ValidationError(_("L'événement ne change rien : indiquez au moins une valeur."))
     if erreurs := situation_erreurs(utiles, perimetre=perimetre):
@@ -381,7 +387,7 @@ def _remplacer(
 ) -> EvenementCarriere:
     if not motif.strip():
         raise ValidationError({"motif": _("Indiquez le motif : il reste dans l'historique.")})
-    utiles = {k: v for k, v in valeurs.items() if k in CHAMPS_SITUATION and v not in ("", None)}
+    utiles = _completer(valeurs)
     if nature == NatureEvenement.CORRECTION and not utiles:
         raise ValidationError(_("La correction doit redonner les valeurs de l'événement."))
     if erreurs := situation_erreurs(utiles, perimetre=perimetre):

@@ -23,6 +23,7 @@ from audit import services as audit_services
 from identity.habilitations import TENANT_ROLES, Habilitation, from_session
 
 __all__ = [
+    "DATA_ACTIONS",
     "Action",
     "allowed",
     "api_requires",
@@ -79,6 +80,9 @@ def roles_for(action: Action) -> frozenset[str]:
 # Actions on data that belongs to no unit (the whole tenant's journal): a habilitation limited
 # to a unit never grants them, whatever its role.
 WHOLE_TENANT_ACTIONS = frozenset({Action.JOURNAL_LIRE, Action.POSTES_GERER})
+
+# Rights on data inside pages (which fields are shown unmasked), declared by no page itself.
+DATA_ACTIONS = frozenset({Action.PERSONNEL_DONNEES_SENSIBLES})
 
 
 def allowed(habilitations: frozenset[Habilitation], action: Action) -> bool:

@@ -69,3 +69,13 @@ def grade_corps(*, code: str) -> str | None:
 
 def territoire_codes() -> frozenset[str]:
     return frozenset(Territoire.objects.values_list("code", flat=True))
+
+
+def grade_libelles() -> dict[str, tuple[str, str]]:
+    """Grade code → (French, Arabic) label, for pages that name grades."""
+    return {
+        code: (fr, ar)
+        for code, fr, ar in Grade.objects.order_by("code").values_list(
+            "code", "libelle_fr", "libelle_ar"
+        )
+    }

@@ -267,3 +267,10 @@ def test_the_nightly_refresh_applies_an_act_even_onto_a_full_post(dans_a, creer_
     assert agent.poste_code == "P-TECH"
     tech = next(o for o in postes.occupation_list() if o.code == "P-TECH")
     assert (tech.occupes, tech.vacants) == (3, -1)
+
+
+def test_the_corps_follows_from_the_grade(dans_a, creer_agent):
+    agent = creer_agent()
+    assert agent.corps_code == "ADM"
+    evenement = EvenementCarriere.objects.get(agent=agent)
+    assert evenement.corps_code == "ADM"
