@@ -112,6 +112,21 @@ def _requete_sans_curseur(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+def _rubriques(request: HttpRequest) -> list[tuple[str, str]]:
+    """The module's other pages this person may open (label, URL)."""
+    held = _held(request)
+    candidates = (
+        (Action.POSTES_VOIR, _("Postes budgétaires"), "personnel:postes"),
+        (Action.PERSONNEL_GERER, _("Transferts et détachements"), "personnel:transferts"),
+        (Action.JOURNAL_LIRE, _("Journal des accès aux données"), "personnel:acces_journal"),
+    )
+    return [
+        (libelle, url)
+        for action, libelle, nom in candidates
+        if permissions.allowed(held, action) and (url := presentation.lien(nom) or "")
+    ]
+
+
 @permissions.requires(Action.PERSONNEL_VOIR)
 def liste(request: HttpRequest) -> HttpResponse:
     ctx = _liste_contexte(request)
@@ -131,6 +146,7 @@ def liste(request: HttpRequest) -> HttpResponse:
         "suite": bool(apres),
         "peut_gerer": bool(ctx["droits"].gerer),
         "lien_import": presentation.lien("personnel:importer"),
+        "rubriques": _rubriques(request),
     }
     if request.headers.get("HX-Request") and apres:
         return render(request, "personnel/_lignes.html", contexte)
