@@ -193,7 +193,7 @@ def _table_existe(cursor: Any, table: str) -> bool:
 # --- Migration state ------------------------------------------------------------------------------
 
 
-def _migrations_appliquees(cursor: Any, schema: str, apps: tuple[str, ...] | None) -> list[str]:
+def migrations_appliquees(cursor: Any, schema: str, apps: tuple[str, ...] | None) -> list[str]:
     sql = f"SELECT app, name FROM {identifiant_sql(schema)}.django_migrations"  # noqa: S608
     cursor.execute(
         sql + (" WHERE app = ANY(%s)" if apps else "") + " ORDER BY app, name",
@@ -314,8 +314,8 @@ def _sauvegarder(
                     quoi="pg_dump",
                 )
                 manifest["migrations"] = {
-                    "tenant": _migrations_appliquees(cursor, schema, None),
-                    "public": _migrations_appliquees(cursor, "public", APPS_PUBLIQUES),
+                    "tenant": migrations_appliquees(cursor, schema, None),
+                    "public": migrations_appliquees(cursor, "public", APPS_PUBLIQUES),
                 }
                 progression(_("lignes des tables publiques"))
                 for table in TABLES_PUBLIQUES:
@@ -338,9 +338,18 @@ def _sauvegarder(
                     cursor, requete, racine / "reference" / "audit_plateforme.csv"
                 )
         progression(_("documents"))
+        # Documents go into the archive from where they are (content-addressed files, never
+        # rewritten): no second copy on disk.
         documents = dossier_documents(schema)
-        if documents.is_dir():
-            shutil.copytree(documents, racine / "documents", symlinks=False)
+        pieces = (
+            {
+                f"documents/{p.relative_to(documents)}": p
+                for p in sorted(documents.rglob("*"))
+                if p.is_file() and not p.is_symlink()
+            }
+            if documents.is_dir()
+            else {}
+        )
         manifest["membres_keycloak"] = 0
         if avec_keycloak:
             progression(_("organisation Keycloak"))
@@ -357,13 +366,11 @@ def _sauvegarder(
                 json.dumps(donnees, ensure_ascii=False, indent=1, sort_keys=True)
             )
             manifest["membres_keycloak"] = len(donnees["membres"])
-        fichiers = sorted(p for p in racine.rglob("*") if p.is_file())
-        manifest["documents"] = sum(
-            1 for p in fichiers if p.parts[len(racine.parts)] == "documents"
-        )
-        manifest["sommes_sha256"] = {
-            str(p.relative_to(racine)): _sha256_fichier(p) for p in fichiers
-        }
+        fichiers = {
+            str(p.relative_to(racine)): p for p in sorted(racine.rglob("*")) if p.is_file()
+        } | pieces
+        manifest["documents"] = len(pieces)
+        manifest["sommes_sha256"] = {nom: _sha256_fichier(p) for nom, p in fichiers.items()}
         (racine / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
         )
@@ -371,8 +378,8 @@ def _sauvegarder(
         provisoire = destination.with_name(destination.name + ".partiel")
         with tarfile.open(provisoire, "w:gz") as archive:
             archive.add(racine / "manifest.json", arcname="manifest.json")
-            for chemin in fichiers:
-                archive.add(chemin, arcname=str(chemin.relative_to(racine)))
+            for nom, chemin in fichiers.items():
+                archive.add(chemin, arcname=nom)
         provisoire.replace(destination)
     somme = _sha256_fichier(destination)
     audit_double(
@@ -499,7 +506,7 @@ def archive_ouvrir(chemin: Path) -> Iterator[Archive]:
         yield Archive(racine, manifest)
 
 
-def _verifier_migrations(manifest: dict[str, Any]) -> list[str]:
+def migrations_verifier(manifest: dict[str, Any]) -> list[str]:
     """Refuse an archive from newer code; return the migrations the code has in addition."""
     connues = migrations_du_code()
     archive = set(manifest["migrations"]["tenant"]) | set(manifest["migrations"]["public"])
@@ -513,19 +520,15 @@ def _verifier_migrations(manifest: dict[str, Any]) -> list[str]:
             % {"m": ", ".join(inconnues)}
         )
     with connection.cursor() as cursor:
-        publiques = set(_migrations_appliquees(cursor, "public", APPS_PUBLIQUES))
+        publiques = set(migrations_appliquees(cursor, "public", APPS_PUBLIQUES))
     manquantes_public = sorted(set(manifest["migrations"]["public"]) - publiques)
     if manquantes_public:
         raise SauvegardeError(
             _("Migrations publiques %(m)s non appliquées ici : lancez d'abord migrate_platform.")
             % {"m": ", ".join(manquantes_public)}
         )
-    tenant_apps = {m.split(".", 1)[0] for m in manifest["migrations"]["tenant"]}
-    return sorted(
-        m
-        for m in connues - set(manifest["migrations"]["tenant"])
-        if m.split(".", 1)[0] in tenant_apps
-    )
+    # what the code has and the archived schema had not: migrate_schemas applies it after
+    return sorted(connues - set(manifest["migrations"]["tenant"]))
 
 
 def _inserer_lignes(cursor: Any, racine: Path, manifest: dict[str, Any]) -> dict[str, int]:
@@ -599,7 +602,7 @@ def _restaurer(
         manifest, racine = archive.manifest, archive.racine
         code, schema = str(manifest["code"]), str(manifest["schema"])
         progression(_("archive vérifiée : %(c)s (%(s)s)") % {"c": code, "s": schema})
-        a_migrer = _verifier_migrations(manifest)
+        a_migrer = migrations_verifier(manifest)
         existante = Organisation.objects.filter(code=code).first()
         documents = dossier_documents(schema)
         present = (

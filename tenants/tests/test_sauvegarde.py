@@ -23,7 +23,7 @@ from django_tenants.utils import schema_context, schema_exists
 from audit import services as audit_services
 from audit.models import AuditEvent
 from identity import facade as identity_facade
-from identity import organisations_etat
+from identity import keycloak_admin, organisations_etat
 from identity.models import HabilitationCopie
 from tenants import cycle_de_vie, sauvegarde, services
 from tenants.models import FailedJob, InscriptionPpr, Organisation, OrganisationKind, RolePpr
@@ -198,10 +198,19 @@ def test_backup_drop_restore_gives_identical_data(province, documents, tmp_path,
     assert not FailedJob.objects.filter(tenant_schema=SCHEMA).exists()
     assert not (documents / SCHEMA).exists()
     assert organisations_etat.organisation_keycloak_exporter(alias=CODE) is None
+    # the member's account is gone too: the restore recreates it, without a password
+    admin = keycloak_admin.admin_client()
+    user_id = admin.get_user_id("yassine.sauvegarde")
+    assert user_id is not None
+    admin.delete_user(user_id)
 
     call_command("tenant", "restaurer", str(archive))
 
     out = capsys.readouterr().out
+    assert "Comptes recréés sans mot de passe (à réinitialiser) : yassine.sauvegarde" in out
+    assert "migrations plus récentes" not in out  # same code: nothing to migrate
+    recreated = admin.get_user(str(admin.get_user_id("yassine.sauvegarde")))
+    assert recreated["requiredActions"] == ["UPDATE_PASSWORD"]
     assert "… schéma t_sauvegarde_essai (pg_restore)" in out
     assert "sauvegarde-essai restaurée dans t_sauvegarde_essai ; documents : 1" in out
     restored = Organisation.objects.get(code=CODE)
@@ -319,3 +328,16 @@ def test_export_for_the_ordonnateur_is_one_csv_per_table_with_a_readme(province,
     assert event.data["fichier"] == "export.zip"
     with schema_context(SCHEMA):
         assert AuditEvent.objects.filter(action="organisation.exportee").count() == 1
+
+
+def test_code_newer_than_the_archive_lists_the_migrations_to_apply(committed):
+    with connection.cursor() as cursor:
+        tenant = sauvegarde.migrations_appliquees(cursor, "tenant_template", None)
+        public = sauvegarde.migrations_appliquees(cursor, "public", sauvegarde.APPS_PUBLIQUES)
+    latest_unites = max(m for m in tenant if m.startswith("unites."))
+    older = {"migrations": {"tenant": [m for m in tenant if m != latest_unites], "public": public}}
+
+    assert sauvegarde.migrations_verifier(older) == [latest_unites]
+    assert (
+        sauvegarde.migrations_verifier({"migrations": {"tenant": tenant, "public": public}}) == []
+    )
