@@ -33,8 +33,9 @@ from identity import keycloak_admin
 logger = logging.getLogger(__name__)
 
 STATUTS_SANS_ACCES = frozenset({"suspendue", "archivee"})
-# Answered as usual on a cut tenant: the health probe and static files.
-CHEMINS_LIBRES = ("/healthz", "/static/")
+# Answered as usual on a cut tenant: the health probe, static files, and the language switch
+# (so the refusal can be read in Arabic or French; it only sets a cookie).
+CHEMINS_LIBRES = ("/healthz", "/static/", "/i18n/")
 
 
 def acces_coupe(request: HttpRequest) -> bool:

@@ -319,6 +319,11 @@ def test_health_and_other_tenants_are_not_affected(client, commune):
     cycle_de_vie.organisation_suspendre(organisation=commune, actor="tests", motif="essai")
     try:
         assert client.get("/healthz", HTTP_HOST=_host(commune.code)).status_code in (200, 503)
+        switch = client.post(
+            "/i18n/setlang/", {"language": "ar", "next": "/"}, HTTP_HOST=_host(commune.code)
+        )
+        assert (switch.status_code, switch["Location"]) == (302, "/")
+        assert client.cookies["django_language"].value == "ar"
         assert client.get("/oidc/login", HTTP_HOST="test-a." + APEX).status_code == 302
     finally:
         cycle_de_vie.organisation_reactiver(organisation=commune, actor="tests", motif="fin")
