@@ -42,6 +42,8 @@ INDIMAJ_DOCUMENT_MAX_BYTES = env_int("INDIMAJ_DOCUMENT_MAX_BYTES", 10 * 1024 * 1
 # Personal-data access log (law 09-08): monthly partitions created ahead, kept this many months.
 INDIMAJ_ACCES_RETENTION_MOIS = env_int("INDIMAJ_ACCES_RETENTION_MOIS", 24)
 INDIMAJ_ACCES_MOIS_AVANCE = env_int("INDIMAJ_ACCES_MOIS_AVANCE", 2)
+# Warm pool of pre-cloned tenant schemas that provisioning claims by renaming (tenants/pool.py).
+INDIMAJ_POOL_SIZE = env_int("INDIMAJ_POOL_SIZE", 20)
 # The PPR is a national numeric payroll number; its length is not published (domain notes §6).
 INDIMAJ_PPR_PATTERN = env("INDIMAJ_PPR_PATTERN", r"^[0-9]{7}$")
 

@@ -14,3 +14,5 @@ LOGGING["root"]["level"] = env("INDIMAJ_LOG_LEVEL", "WARNING")
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
 SCHEDULER_LOCK_TTL_SECONDS = env_int("INDIMAJ_SCHEDULER_LOCK_TTL", 30)
+# No background refill of the warm pool in tests: the pool tests fill it themselves.
+INDIMAJ_POOL_SIZE = env_int("INDIMAJ_POOL_SIZE", 0)
