@@ -362,6 +362,9 @@ POSITIONS_OCCUPANT_POSTE = frozenset(
     {"activite", "mise_a_disposition", "conge_maladie_moyenne", "conge_maladie_longue"}
 )
 ENFANTS_MAX = 4
+STATUTS = ("titulaire", "stagiaire", "contractuel")
+STAGIAIRE, CONTRACTUEL = 1, 2
+SITUATIONS = ("celibataire", "marie", "divorce", "veuf")
 
 
 class GenerationImpossible(ValueError):
@@ -576,26 +579,25 @@ def population(
         table[i, : len(f)] = [position_grade[g] for g in f]
     grade = table[filiere, rang]
 
-    statut = np.where(
-        anciennete < 1.0, "stagiaire", np.where(rng.random(n) < 0.02, "contractuel", "titulaire")
-    )
+    # small integer codes, turned into text only when the frame is built (no numpy strings)
+    statut = np.where(anciennete < 1.0, STAGIAIRE, np.where(rng.random(n) < 0.02, CONTRACTUEL, 0))
     annees_dans_grade = np.maximum(anciennete - rang * ANNEES_PAR_GRADE, 0)
     rang_echelon = np.floor(annees_dans_grade / ANNEES_PAR_ECHELON + rng.uniform(0, 1, size=n))
-    rang_echelon = np.where(statut == "stagiaire", 0, rang_echelon).astype(np.int64)
+    rang_echelon = np.where(statut == STAGIAIRE, 0, rang_echelon).astype(np.int64)
     nb_echelons = np.array([len(grilles[c].echelons) for c in codes_grades])[grade]
     rang_echelon = np.minimum(rang_echelon, nb_echelons - 1)
     largeur = max(len(grilles[c].echelons) for c in codes_grades)
-    echelons = np.full((len(codes_grades), largeur), "", dtype=object)
+    echelons = [""] * (len(codes_grades) * largeur)  # flat (grade, rank) table
     indices = np.zeros((len(codes_grades), largeur), dtype=np.int64)
     for i, code in enumerate(codes_grades):
-        echelons[i, : len(grilles[code].echelons)] = grilles[code].echelons
+        echelons[i * largeur : i * largeur + len(grilles[code].echelons)] = grilles[code].echelons
         indices[i, : len(grilles[code].indices)] = grilles[code].indices
     # the current situation began with the last promotion: at most three years ago
     effet = aujourd_hui - rng.integers(0, 3 * 365, size=n)
     effet = np.maximum(effet, recrutement)
 
-    position = np.array([p for p, _ in POSITIONS])[_choix(rng, [w for _, w in POSITIONS], n)]
-    position = np.where(statut == "stagiaire", "activite", position)
+    position = _choix(rng, [w for _, w in POSITIONS], n)
+    position = np.where(statut == STAGIAIRE, 0, position)  # POSITIONS[0]: activité
 
     jeune = age < 27 * 365
     tirage = rng.random(n)
@@ -605,11 +607,11 @@ def population(
             tirage < np.where(jeune, 0.27, 0.78),
             tirage < np.where(jeune, 0.27, 0.80),
         ],
-        ["marie", "divorce", "veuf"],
-        "celibataire",
+        [1, 2, 3],
+        0,
     )
-    conjoint = (familiale == "marie") & (rng.random(n) < np.where(femme, 0.15, 0.6))
-    sans_enfant = familiale == "celibataire"
+    conjoint = (familiale == 1) & (rng.random(n) < np.where(femme, 0.15, 0.6))
+    sans_enfant = familiale == 0
     nb_enfants = np.where(sans_enfant, 0, _choix(rng, (0.15, 0.22, 0.33, 0.2, 0.1), n)).astype(
         np.int64
     )
@@ -636,17 +638,17 @@ def population(
         "prenom_ar": pl.Series([a for _, a in prenoms]).gather(prenom),
         "date_naissance": _dates(naissance),
         "lieu_naissance": communes_noms.gather(lieu),
-        "sexe": pl.Series(np.where(femme, "F", "M")),
-        "situation_familiale": pl.Series(familiale),
-        "conjoint_a_charge": pl.Series(np.where(conjoint, OUI, NON)),
+        "sexe": pl.Series(["M", "F"]).gather(femme.astype(np.int64)),
+        "situation_familiale": pl.Series(SITUATIONS).gather(familiale),
+        "conjoint_a_charge": pl.Series([NON, OUI]).gather(conjoint.astype(np.int64)),
         "date_recrutement": _dates(recrutement),
-        "statut": pl.Series(statut),
+        "statut": pl.Series(STATUTS).gather(statut),
         "corps": pl.Series([grilles[c].corps for c in codes_grades]).gather(grade),
         "grade": pl.Series(codes_grades).gather(grade),
         "echelle": pl.Series([grilles[c].echelle for c in codes_grades]).gather(grade),
-        "echelon": pl.Series(echelons[grade, rang_echelon].astype(str)),
+        "echelon": pl.Series(echelons).gather(grade * largeur + rang_echelon),
         "indice": pl.Series(indices[grade, rang_echelon]).cast(pl.Utf8),
-        "position": pl.Series(position),
+        "position": pl.Series([p for p, _ in POSITIONS]).gather(position),
         "unite": pl.Series(sorted(unites)).gather(rng.integers(0, len(unites), size=n)),
         "poste_budgetaire": pl.Series([""] * n),
         "date_effet_situation": _dates(effet),
@@ -664,13 +666,15 @@ def population(
         ),
         "commune_residence": pl.Series([c.code for c in lieux]).gather(residence),
         "telephone": (
-            pl.Series(np.where(rng.random(n) < 0.7, "06", "07"))
+            pl.Series(["07", "06"]).gather((rng.random(n) < 0.7).astype(np.int64))
             + pl.Series(rng.integers(0, 10**8, size=n)).cast(pl.Utf8).str.zfill(8)
         ),
         "email": pl.select(
             pl.when(pl.Series(a_courriel)).then(courriel).otherwise(pl.lit(""))
         ).to_series(),
-        "regime_retraite": pl.Series(np.where(statut == "contractuel", "RCAR", "CMR")),
+        "regime_retraite": pl.Series(["CMR", "RCAR"]).gather(
+            (statut == CONTRACTUEL).astype(np.int64)
+        ),
     }
     return pl.DataFrame({col: donnees[col].alias(col) for col in COLONNES})
 
@@ -678,7 +682,8 @@ def population(
 def occupants_par_grade(df: pl.DataFrame) -> dict[str, int]:
     """How many generated agents hold a budget post, by grade."""
     compte = (
-        df.filter(pl.col("position").is_in(list(POSITIONS_OCCUPANT_POSTE)))
+        df.select("grade", "position")
+        .filter(pl.col("position").is_in(list(POSITIONS_OCCUPANT_POSTE)))
         .group_by("grade")
         .len()
         .sort("grade")
@@ -705,20 +710,21 @@ def postes_a_prevoir(df: pl.DataFrame, *, marge: float = 0.1) -> list[PosteAPrev
 def postes_affecter(df: pl.DataFrame, postes: Sequence[PosteLibre]) -> pl.DataFrame:
     """Give each occupying agent a post of its grade while places remain (in file order);
     agents left over, and those in détachement or disponibilité, keep no post."""
-    grades = df["grade"].to_numpy()
+    tries = sorted(postes, key=lambda p: p.code)
+    codes_grades = sorted({p.grade_code for p in tries})
+    rang_grade = {code: i for i, code in enumerate(codes_grades)}
+    grade = df["grade"].replace_strict(rang_grade, default=-1, return_dtype=pl.Int64).to_numpy()
     occupe = df["position"].is_in(list(POSITIONS_OCCUPANT_POSTE)).to_numpy()
-    affectes = np.full(df.height, "", dtype=object)
-    for grade in np.unique(grades[occupe]):
-        du_grade = [p for p in sorted(postes, key=lambda p: p.code) if p.grade_code == grade]
-        if not du_grade:
-            continue
-        lignes = np.flatnonzero(occupe & (grades == grade))
-        bornes = np.cumsum([max(p.places, 0) for p in du_grade])
+    affecte = np.full(df.height, len(tries), dtype=np.int64)  # len(tries): no post
+    for g, code in enumerate(codes_grades):
+        du_grade = [i for i, p in enumerate(tries) if p.grade_code == code]
+        lignes = np.flatnonzero(occupe & (grade == g))
+        bornes = np.cumsum([max(tries[i].places, 0) for i in du_grade])
         quel = np.searchsorted(bornes, np.arange(len(lignes)), side="right")
         servis = quel < len(du_grade)
-        codes = np.array([p.code for p in du_grade], dtype=object)
-        affectes[lignes[servis]] = codes[quel[servis]]
-    return df.with_columns(pl.Series("poste_budgetaire", affectes.astype(str)))
+        affecte[lignes[servis]] = np.asarray(du_grade, dtype=np.int64)[quel[servis]]
+    codes = pl.Series([*(p.code for p in tries), ""])
+    return df.with_columns(codes.gather(affecte).alias("poste_budgetaire"))
 
 
 def ecrire_csv(df: pl.DataFrame, chemin: Path) -> None:
