@@ -43,6 +43,15 @@ class Organisation(TenantMixin):
         default=OrganisationStatus.EN_PREPARATION,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The profile the tenant's admin completes in the onboarding wizard (onboarding/assistant).
+    # `db_default` too: rows written by code that predates these columns stay valid.
+    sigle = models.CharField(_("sigle"), max_length=20, blank=True, default="", db_default="")
+    code_ordonnateur = models.CharField(
+        _("code ordonnateur (TGR)"), max_length=20, blank=True, default="", db_default=""
+    )
+    # The logo's bytes: INDIMAJ_STATE_DIR/logos/<schema>/<sha256>.<ext> (tenants/logos.py).
+    logo_sha256 = models.CharField(max_length=64, blank=True, default="", db_default="")
+    logo_type = models.CharField(max_length=16, blank=True, default="", db_default="")
 
     # Schemas are created by tenants.services.organisation_provision, never implicitly by save().
     auto_create_schema = False
@@ -51,6 +60,14 @@ class Organisation(TenantMixin):
     class Meta:
         verbose_name = _("organisation")
         ordering = ["code"]
+        constraints = [
+            # The TGR gives each ordonnateur its own code: two tenants cannot claim the same one.
+            models.UniqueConstraint(
+                fields=["code_ordonnateur"],
+                condition=~models.Q(code_ordonnateur=""),
+                name="organisation_code_ordonnateur_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name_fr}"

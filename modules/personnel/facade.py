@@ -11,14 +11,16 @@ from typing import Any
 
 from modules.personnel import paie, selectors, services
 from modules.personnel.carriere import SituationAdministrative
-from modules.personnel.models import Agent, SourceEvenement
+from modules.personnel.models import Agent, PosteBudgetaire, SourceEvenement
 from modules.unites.perimetres import Perimetre
 
 __all__ = [
     "AgentResume",
     "SituationAdministrative",
     "agent_resume",
+    "agents_nombre",
     "evenement_depuis_acte",
+    "postes_actifs_nombre",
     "situation_au",
     "situation_paie",
 ]
@@ -113,3 +115,13 @@ def evenement_depuis_acte(
         source=SourceEvenement.ACTE,
     )
     return evenement.id
+
+
+def agents_nombre(*, perimetre: Perimetre) -> int:
+    """How many agents' files the perimeter covers (one query)."""
+    return selectors.agents_scopes(perimetre=perimetre).count()
+
+
+def postes_actifs_nombre() -> int:
+    """How many active budget-post lines the tenant has (they belong to the whole tenant)."""
+    return PosteBudgetaire.objects.filter(actif=True).count()

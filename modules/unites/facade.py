@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from django.db.models import Count, Q
+
 from identity.habilitations import Habilitation
 from identity.permissions import Action, roles_for
 from modules.unites import selectors
@@ -18,6 +20,7 @@ __all__ = [
     "unite_codes",
     "unite_exists",
     "unite_list",
+    "unites_actives_nombre",
 ]
 
 
@@ -70,3 +73,11 @@ def unite_codes(*, perimeter: Perimetre) -> frozenset[str] | Literal["all"]:
     if perimeter.tout:
         return "all"
     return frozenset(selectors.unite_list(perimeter=perimeter).values_list("code", flat=True))
+
+
+def unites_actives_nombre(*, perimeter: Perimetre) -> tuple[int, int]:
+    """(active units, all units) that the perimeter covers, in one query."""
+    compte = selectors.unite_list(perimeter=perimeter).aggregate(
+        actives=Count("id", filter=Q(active=True)), toutes=Count("id")
+    )
+    return int(compte["actives"]), int(compte["toutes"])

@@ -15,4 +15,5 @@ urlpatterns = [
     path("unites/", include("modules.unites.urls")),
     path("habilitations/", include("modules.habilitations.urls")),
     path("personnel/", include("modules.personnel.urls")),
+    path("demarrage/", include("onboarding.assistant.urls")),
 ]

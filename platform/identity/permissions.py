@@ -52,6 +52,7 @@ class Action(StrEnum):
     PERSONNEL_DONNEES_SENSIBLES = "personnel.donnees_sensibles"
     POSTES_VOIR = "postes.voir"
     POSTES_GERER = "postes.gerer"
+    DEMARRAGE = "demarrage.gerer"
 
 
 ALL_ROLES = frozenset(TENANT_ROLES)
@@ -70,6 +71,8 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.PERSONNEL_DONNEES_SENSIBLES: frozenset({"admin", "gestionnaire", "valideur"}),
     Action.POSTES_VOIR: frozenset({"admin", "gestionnaire", "valideur", "budget", "lecture"}),
     Action.POSTES_GERER: frozenset({"admin", "budget"}),
+    # The onboarding wizard: the organisation's profile and its setup checklist.
+    Action.DEMARRAGE: frozenset({"admin"}),
 }
 
 
@@ -79,7 +82,7 @@ def roles_for(action: Action) -> frozenset[str]:
 
 # Actions on data that belongs to no unit (the whole tenant's journal): a habilitation limited
 # to a unit never grants them, whatever its role.
-WHOLE_TENANT_ACTIONS = frozenset({Action.JOURNAL_LIRE, Action.POSTES_GERER})
+WHOLE_TENANT_ACTIONS = frozenset({Action.JOURNAL_LIRE, Action.POSTES_GERER, Action.DEMARRAGE})
 
 # Rights on data inside pages (which fields are shown unmasked), declared by no page itself.
 DATA_ACTIONS = frozenset({Action.PERSONNEL_DONNEES_SENSIBLES})
