@@ -227,6 +227,11 @@ def dossier_documents(schema: str) -> Path:
     return Path(settings.INDIMAJ_DOCUMENTS_DIR) / schema
 
 
+def dossier_logos(schema: str) -> Path:
+    """The tenant's logo files (tenants/logos.py), restored with it."""
+    return Path(settings.INDIMAJ_STATE_DIR) / "logos" / schema
+
+
 def chemin_par_defaut(code: str) -> Path:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     return Path(settings.INDIMAJ_STATE_DIR) / "sauvegardes" / f"{code}-{stamp}.tar.gz"
@@ -350,6 +355,13 @@ def _sauvegarder(
             if documents.is_dir()
             else {}
         )
+        logos = dossier_logos(schema)
+        if logos.is_dir():
+            pieces |= {
+                f"logos/{p.relative_to(logos)}": p
+                for p in sorted(logos.rglob("*"))
+                if p.is_file() and not p.is_symlink()
+            }
         manifest["membres_keycloak"] = 0
         if avec_keycloak:
             progression(_("organisation Keycloak"))
@@ -369,7 +381,7 @@ def _sauvegarder(
         fichiers = {
             str(p.relative_to(racine)): p for p in sorted(racine.rglob("*")) if p.is_file()
         } | pieces
-        manifest["documents"] = len(pieces)
+        manifest["documents"] = sum(1 for nom in pieces if nom.startswith("documents/"))
         manifest["sommes_sha256"] = {nom: _sha256_fichier(p) for nom, p in fichiers.items()}
         (racine / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
@@ -453,6 +465,7 @@ def organisation_supprimer(
             data={"schema": organisation.schema_name},
         )
     shutil.rmtree(dossier_documents(organisation.schema_name), ignore_errors=True)
+    shutil.rmtree(dossier_logos(organisation.schema_name), ignore_errors=True)
 
 
 # --- Restore --------------------------------------------------------------------------------------
@@ -658,6 +671,12 @@ def _restaurer(
             documents.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(racine / "documents", documents)
             nombre_documents = sum(1 for p in documents.rglob("*") if p.is_file())
+        if (racine / "logos").is_dir():
+            progression(_("logo"))
+            logos = dossier_logos(schema)
+            shutil.rmtree(logos, ignore_errors=True)
+            logos.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(racine / "logos", logos)
         recrees: list[str] = []
         if avec_keycloak and (racine / "keycloak.json").is_file():
             progression(_("organisation Keycloak"))

@@ -21,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "events": events,
             "can_read_journal": can_read_journal,
             "can_manage_habilitations": permissions.allowed(held, Action.HABILITATIONS_VOIR),
+            "can_onboard": permissions.allowed(held, Action.DEMARRAGE),
             "habilitations": sorted(held),
         },
     )

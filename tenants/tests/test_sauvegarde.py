@@ -42,6 +42,7 @@ def committed(django_db_setup, django_db_blocker):
 @pytest.fixture
 def documents(settings, tmp_path):
     settings.INDIMAJ_DOCUMENTS_DIR = tmp_path / "documents"
+    settings.INDIMAJ_STATE_DIR = tmp_path / "etat"  # the logo lives under it
     return tmp_path / "documents"
 
 
@@ -86,6 +87,9 @@ def province(committed, documents):
     folder = documents / SCHEMA / "ab"
     folder.mkdir(parents=True)
     (folder / "ab12").write_bytes(b"%PDF-1.4 arrete de nomination\x00\xff")
+    logo = sauvegarde.dossier_logos(SCHEMA)
+    logo.mkdir(parents=True)
+    (logo / "cd34.png").write_bytes(b"\x89PNG\r\n\x1a\n logo")
     with transaction.atomic():
         InscriptionPpr.objects.create(
             ppr="1234567", organisation=organisation, role=RolePpr.GESTION
@@ -151,6 +155,12 @@ def _snapshot(organisation: Organisation, documents: Path) -> dict[str, Any]:
         for p in sorted(documents.rglob("*"))
         if p.is_file()
     }
+    logos = sauvegarde.dossier_logos(SCHEMA)
+    files |= {
+        f"logos/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(logos.glob("*"))
+        if p.is_file()
+    }
     keycloak = organisations_etat.organisation_keycloak_exporter(alias=CODE)
     return {"schema": schema, "public": public, "documents": files, "keycloak": keycloak}
 
@@ -177,7 +187,13 @@ def test_backup_drop_restore_gives_identical_data(province, documents, tmp_path,
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
-    assert {"manifest.json", "schema.dump", "keycloak.json", "documents/ab/ab12"} <= names
+    assert {
+        "manifest.json",
+        "schema.dump",
+        "keycloak.json",
+        "documents/ab/ab12",
+        "logos/cd34.png",
+    } <= names
     assert manifest["tables_publiques"] == {
         "tenants_organisation": 1,
         "tenants_domain": 1,
@@ -197,6 +213,7 @@ def test_backup_drop_restore_gives_identical_data(province, documents, tmp_path,
     assert not Organisation.objects.filter(code=CODE).exists()
     assert not FailedJob.objects.filter(tenant_schema=SCHEMA).exists()
     assert not (documents / SCHEMA).exists()
+    assert not sauvegarde.dossier_logos(SCHEMA).exists()
     assert organisations_etat.organisation_keycloak_exporter(alias=CODE) is None
     # the member's account is gone too: the restore recreates it, without a password
     admin = keycloak_admin.admin_client()
