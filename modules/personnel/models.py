@@ -298,3 +298,55 @@ class PosteBudgetaire(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.libelle}"
+
+
+class StatutImport(models.TextChoices):
+    DEPOSE = "depose", _("Déposé, en attente de vérification")
+    VERIFICATION = "verification", _("Vérification en cours")
+    VERIFIE = "verifie", _("Vérifié")
+    APPLICATION = "application", _("Application en cours")
+    APPLIQUE = "applique", _("Appliqué")
+    ECHEC = "echec", _("Échec technique")
+
+
+class ImportPersonnel(models.Model):
+    """One legacy file of agents: its dry run, then (maybe) its application, as background jobs.
+
+    The file stays in the tenant's own directory (`fichier`, relative to it); so does the XLSX
+    report of the dry run (`rapport`). The perimeter is the importer's, captured from the
+    session when the job is sent (jobs carry no token): the job never widens it.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    nom_fichier = models.CharField(_("fichier"), max_length=255)
+    fichier = models.CharField(max_length=255)
+    taille = models.PositiveBigIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(max_length=64)
+    auteur = models.CharField(_("auteur"), max_length=255)
+    perimetre_tout = models.BooleanField(default=False)
+    perimetre_racines = models.JSONField(default=list)
+    partiel = models.BooleanField(_("application partielle"), default=False)
+    statut = models.CharField(
+        _("statut"), max_length=12, choices=StatutImport.choices, default=StatutImport.DEPOSE
+    )
+    lignes = models.PositiveIntegerField(default=0)
+    crees = models.PositiveIntegerField(default=0)
+    modifies = models.PositiveIntegerField(default=0)
+    inchanges = models.PositiveIntegerField(default=0)
+    nb_erreurs = models.PositiveIntegerField(default=0)
+    lignes_en_erreur = models.PositiveIntegerField(default=0)
+    # The first errors, for the page: [[ligne, colonne, valeur, probleme, correction], …].
+    erreurs = models.JSONField(default=list)
+    rapport = models.CharField(max_length=255, blank=True)
+    message = models.TextField(blank=True)
+    cree_le = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    verifie_le = models.DateTimeField(_("vérifié le"), null=True, blank=True)
+    applique_le = models.DateTimeField(_("appliqué le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cree_le", "-id"]
+        verbose_name = _("import d'agents")
+        indexes = [models.Index(fields=["auteur", "-cree_le"], name="import_auteur")]
+
+    def __str__(self) -> str:
+        return f"{self.nom_fichier} ({self.statut})"
