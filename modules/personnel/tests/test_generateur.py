@@ -195,3 +195,128 @@ def test_the_csv_has_a_bom_the_template_header_and_reads_back(tmp_path, df):
     with chemin.open(encoding="utf-8-sig", newline="") as entree:
         relu = list(csv.DictReader(entree, delimiter=";"))
     assert relu == _lignes(df.head(50))
+
+
+# --- the demo's database side (modules/personnel/demo.py) ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_demo_pprs_avoid_those_another_ordonnateur_manages(tenant_b, unites_a):
+    from django_tenants.utils import schema_context
+
+    from modules.personnel import demo
+    from tenants import registre
+
+    premier = demo.population_generer(agents=50, seed=4, profil="administration")
+    # the first two PPRs, and the two that would replace them, are managed by tenant B
+    pris = premier["ppr"].to_list()[:2]
+    pris += generateur.population(agents=50, seed=4, unites=UNITES, pprs_exclus=pris)[
+        "ppr"
+    ].to_list()[-2:]
+    with schema_context(tenant_b.schema_name):
+        for ppr in pris:
+            registre.inscrire(ppr=ppr)
+    second = demo.population_generer(agents=50, seed=4, profil="administration")
+    assert set(pris).isdisjoint(second["ppr"].to_list())
+    assert second["ppr"].to_list()[:48] == premier["ppr"].to_list()[2:]
+    assert second.drop("ppr").equals(premier.drop("ppr"))
+    assert set(second["unite"].to_list()) == {"DRH", "FES", "FES-RH", "PAIE", "RABAT"}
+
+
+@pytest.mark.django_db
+def test_demo_posts_are_created_through_the_service_and_places_count_other_agents(
+    creer_agent,
+):
+    from audit.models import AuditEvent
+    from modules.personnel import demo
+    from modules.personnel.models import PosteBudgetaire
+
+    df = demo.population_generer(agents=200, seed=9, profil="administration")
+    prevus = generateur.postes_a_prevoir(df)
+    avant = AuditEvent.objects.count()
+    assert demo.postes_creer(auteur="tests", postes=prevus) == len(prevus)
+    assert AuditEvent.objects.count() == avant + len(prevus)
+    dernier = AuditEvent.objects.order_by("-seq").first()
+    assert dernier is not None
+    assert dernier.action == "personnel.poste_creer"
+    assert PosteBudgetaire.objects.filter(code__startswith="PB-").count() == len(prevus)
+
+    # an agent outside the file holds one place of P-ADM (5 budgeted); the file's own agents
+    # would not count (re-running the demo must give the same assignment)
+    autre = creer_agent(poste="P-ADM")
+    places = {p.code: p.places for p in demo.places_libres(pprs=df["ppr"].to_list())}
+    assert places["P-ADM"] == 4
+    sans_autre = {p.code: p.places for p in demo.places_libres(pprs=[autre.ppr])}
+    assert sans_autre["P-ADM"] == 5
+    assert places[f"PB-{prevus[0].grade_code}"] == prevus[0].nombre
+    assert "P-TECH" not in places  # a post by category only: not for the generator
+
+
+def _etat(schema):
+    from django_tenants.utils import schema_context
+
+    from audit.models import AuditEvent
+    from modules.personnel.models import Agent, Enfant, EvenementCarriere, PosteBudgetaire
+    from modules.unites.models import Unite
+
+    with schema_context(schema):
+        return {
+            "unites": sorted(Unite.objects.values_list("code", flat=True)),
+            "postes": sorted(PosteBudgetaire.objects.values_list("code", "nombre")),
+            "agents": sorted(Agent.objects.values_list("ppr", "modifie_le")),
+            "evenements": EvenementCarriere.objects.count(),
+            "enfants": Enfant.objects.count(),
+            "audit_agents": AuditEvent.objects.filter(action__startswith="personnel.agent").count(),
+        }
+
+
+@pytest.mark.django_db
+def test_personnel_demo_fills_an_empty_ministry_once_and_a_second_run_changes_nothing(
+    tenant_b, referentiel
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from modules.personnel import demo
+    from tenants.models import InscriptionPpr
+
+    sortie = StringIO()
+    call_command("personnel", "demo", "--tenant", "test-b", "--agents", "80", stdout=sortie)
+    premier = _etat(tenant_b.schema_name)
+    assert premier["unites"] == sorted(code for code, *_ in demo.ARBRE_MINISTERE)
+    assert len(premier["agents"]) == 80
+    assert premier["evenements"] == 80
+    assert premier["enfants"] > 0
+    assert premier["postes"]
+    assert all(code.startswith("PB-") for code, _ in premier["postes"])
+    pprs = [ppr for ppr, _ in premier["agents"]]
+    assert (
+        InscriptionPpr.objects.filter(ppr__in=pprs, organisation=tenant_b, active=True).count()
+        == 80
+    )
+    assert "80 créé(s)" in sortie.getvalue()
+
+    sortie = StringIO()
+    call_command("personnel", "demo", "--tenant", "test-b", "--agents", "80", stdout=sortie)
+    assert _etat(tenant_b.schema_name) == premier
+    assert "0 créé(s), 0 modifié(s), 80 inchangé(s)" in sortie.getvalue()
+
+
+@pytest.mark.django_db
+def test_personnel_demo_gives_a_commune_its_own_tree_and_refuses_an_unknown_tenant(
+    tenant_a, referentiel
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from modules.personnel import demo
+
+    call_command("personnel", "demo", "--tenant", "test-a", "--agents", "30", stdout=StringIO())
+    etat = _etat(tenant_a.schema_name)
+    assert etat["unites"] == sorted(code for code, *_ in demo.ARBRE_COMMUNE)
+    assert len(etat["agents"]) == 30
+    with pytest.raises(CommandError, match="Organisation inconnue : nulle-part"):
+        call_command("personnel", "demo", "--tenant", "nulle-part", "--agents", "3")

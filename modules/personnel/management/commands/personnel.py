@@ -2,6 +2,7 @@
 
     personnel modele --sortie F.xlsx|F.csv
     personnel importer FICHIER --tenant CODE [--dry-run] [--partiel] [--rapport R.xlsx]
+    personnel demo --tenant CODE --agents N [--seed S]   (units, posts and generated agents)
 
 One function pair per sub-command (`_<nom>_arguments(parser)`, `_<nom>(commande, options)`),
 registered in SOUS_COMMANDES: adding one is adding a pair and a line there.
@@ -21,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django_tenants.utils import get_tenant_model, schema_context
 
-from modules.personnel import importation
+from modules.personnel import demo, importation
 from modules.personnel.importation import rapport
 from modules.unites.perimetres import TOUT
 
@@ -153,11 +154,37 @@ def _resume(
     )
 
 
+def _demo_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--tenant", required=True, help="code de l'organisation")
+    parser.add_argument("--agents", type=int, required=True, help="nombre d'agents à générer")
+    parser.add_argument("--seed", type=int, default=1, help="graine du générateur (défaut 1)")
+
+
+def _demo(commande: BaseCommand, options: dict[str, Any]) -> None:
+    """Idempotent: the same tenant, N and seed give the same file; a second run changes nothing."""
+    if options["agents"] <= 0:
+        raise CommandError("--agents doit être positif.")
+    try:
+        resultat = demo.demo_tenant(
+            code=options["tenant"],
+            agents=options["agents"],
+            seed=options["seed"],
+            progression=Barre(commande.stderr, "démo"),
+        )
+    except ValueError as erreur:
+        raise CommandError(str(erreur)) from erreur
+    if resultat.bilan.erreurs_total:
+        _resume(commande, resultat.bilan, fichier=Path("demo.csv"), simulation=False)
+        raise CommandError("Le fichier de démonstration a été refusé : rien n'a été importé.")
+    commande.stdout.write(demo.resume(resultat, code=options["tenant"]))
+
+
 SOUS_COMMANDES: dict[
     str, tuple[str, Callable[[CommandParser], None], Callable[[BaseCommand, dict[str, Any]], None]]
 ] = {
     "modele": ("écrire le modèle de fichier d'import (vide)", _modele_arguments, _modele),
     "importer": ("importer des agents (CSV ou XLSX)", _importer_arguments, _importer),
+    "demo": ("peupler une organisation de démonstration", _demo_arguments, _demo),
 }
 
 

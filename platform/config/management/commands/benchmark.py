@@ -125,6 +125,20 @@ def _jeton(*, unites: int) -> Resultat:
     )
 
 
+def _personnel(*, agents: int) -> Resultat:
+    """Import of `agents` agents through the real importer into a throwaway tenant, then p95 of
+    the real list and agent pages; row-by-row `agent_creer` on a sample as the baseline."""
+    from config import banc_personnel
+
+    mesures = banc_personnel.mesurer(agents=agents, rss_mb=peak_rss_mb)
+    return Resultat(
+        params=mesures.params,
+        metrics=mesures.metrics,
+        ratio_vs_baseline=mesures.ratio_vs_baseline,
+        baseline=mesures.baseline,
+    )
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "onboarding": Benchmark(
         description="provisionnement de N organisations (pool de schémas) et mise à jour à vide, "
@@ -143,6 +157,12 @@ BENCHMARKS: dict[str, Benchmark] = {
         agents_par_defaut=1000,
         executer=_jeton,
         parametre="unites",
+    ),
+    "personnel": Benchmark(
+        description="import de N agents (importeur réel) puis p95 des pages liste et agent, "
+        "contre agent_creer ligne à ligne sur un échantillon",
+        agents_par_defaut=300_000,
+        executer=_personnel,
     ),
 }
 
