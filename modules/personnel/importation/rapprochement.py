@@ -29,8 +29,10 @@ from django.utils.translation import gettext as _
 
 from modules.personnel import normalisation
 from modules.personnel.importation import sql
-from modules.personnel.importation.controle import IDX, Erreurs, Reference, Verification
+from modules.personnel.importation.controle import Reference, Verification
+from modules.personnel.importation.erreurs import Erreurs
 from modules.personnel.importation.lecture import LIGNE
+from modules.personnel.importation.typage import IDX
 from modules.personnel.models import POSITIONS_OCCUPANT_POSTE
 from tenants import registre
 from tenants.models import InscriptionPpr, Organisation

@@ -10,6 +10,7 @@ the cache (keys are prefixed by tenant), read by the page every second or so.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,6 +30,8 @@ from modules.personnel.importation import rapport
 from modules.personnel.importation.bilan import BilanImport
 from modules.personnel.models import ImportPersonnel, StatutImport
 from modules.unites.perimetres import Perimetre
+
+logger = logging.getLogger(__name__)
 
 TAILLE_MAX = 50 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
@@ -84,6 +87,16 @@ def _progression(import_id: int) -> importation.Progression:
 # --- Deposit -------------------------------------------------------------------------------------
 
 
+def taille_erreur(taille: int) -> str | None:
+    """The message for a file too big for the pages, or None."""
+    if taille <= TAILLE_MAX:
+        return None
+    return _(
+        "Le fichier pèse %(mo).1f Mo, plus que les %(max)d Mo admis : découpez-le (par unité "
+        "par exemple) ou importez-le en ligne de commande."
+    ) % {"mo": taille / 1024 / 1024, "max": TAILLE_MAX // 1024 // 1024}
+
+
 def _verifier_depot(nom_fichier: str, taille: int, debut: bytes) -> str:
     extension = Path(nom_fichier).suffix.lower()
     if extension not in EXTENSIONS:
@@ -96,16 +109,8 @@ def _verifier_depot(nom_fichier: str, taille: int, debut: bytes) -> str:
                 % {"nom": nom_fichier}
             }
         )
-    if taille > TAILLE_MAX:
-        raise ValidationError(
-            {
-                "fichier": _(
-                    "Le fichier pèse %(mo).1f Mo, plus que les %(max)d Mo admis : découpez-le "
-                    "(par unité par exemple) ou importez-le en ligne de commande."
-                )
-                % {"mo": taille / 1024 / 1024, "max": TAILLE_MAX // 1024 // 1024}
-            }
-        )
+    if message := taille_erreur(taille):
+        raise ValidationError({"fichier": message})
     if taille == 0:
         raise ValidationError({"fichier": _("Le fichier est vide : choisissez un autre fichier.")})
     zip_ = debut.startswith(b"PK\x03\x04")
@@ -177,9 +182,21 @@ def import_deposer(
 
 
 def _envoyer(acteur: str, import_id: int) -> None:
+    """Send the job (after the commit). If the queue is unreachable, the import says so
+    instead of waiting forever."""
     from modules.personnel import actors
 
-    getattr(actors, acteur).send(import_id)
+    try:
+        getattr(actors, acteur).send(import_id)
+    except Exception:
+        logger.exception("import %s: job %s not sent", import_id, acteur)
+        ImportPersonnel.objects.filter(id=import_id).update(
+            statut=StatutImport.ECHEC,
+            message=_(
+                "La file des tâches de fond est indisponible : déposez le fichier de nouveau "
+                "dans quelques minutes, ou prévenez l'administrateur."
+            ),
+        )
 
 
 # --- Apply request -------------------------------------------------------------------------------

@@ -237,3 +237,29 @@ def test_the_upload_page_in_arabic_is_right_to_left_and_labelled(gestionnaire):
     assert '<label for="id_fichier">' in page
     assert 'aria-describedby="id_fichier_aide"' in page
     assert '<td lang="ar" dir="rtl">رقم التأجير</td>' in page
+
+
+def test_the_dry_run_job_is_sent_after_the_commit_and_a_queue_outage_is_shown(
+    gestionnaire, monkeypatch, django_capture_on_commit_callbacks
+):
+    from modules.personnel import actors
+
+    envoyes: list[int] = []
+    monkeypatch.setattr(actors.import_verifier, "send", envoyes.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        deposer(gestionnaire)
+    imp = ImportPersonnel.objects.get()
+    assert envoyes == [imp.id]
+
+    def panne(_import_id: int) -> None:
+        raise ConnectionError("redis")
+
+    monkeypatch.setattr(actors.import_verifier, "send", panne)
+    with django_capture_on_commit_callbacks(execute=True):
+        deposer(gestionnaire)
+    second = ImportPersonnel.objects.exclude(id=imp.id).get()
+    assert second.statut == StatutImport.ECHEC
+    page = html.unescape(
+        gestionnaire.get(reverse("personnel:import_detail", args=[second.id])).content.decode()
+    )
+    assert "La file des tâches de fond est indisponible" in page
