@@ -60,13 +60,16 @@ start() {
         ensure_port_free web "$INDIMAJ_WEB_PORT" INDIMAJ_WEB_PORT
     fi
     "$VENV_BIN/python" "$REPO/manage.py" demo_provision >"$DEMO_RUN/logins.txt"
-    # Agents of the demo tenants, generated and imported through the real importer; a second
-    # run changes nothing (same seed, same file).
-    local personnel_log="$LOG_DIR/demo-personnel.log"
-    rotate_log "$personnel_log"
+    # Agents of the demo tenants, generated and imported through the real importer (about 6 s
+    # each, mostly Django's start-up); a second run changes nothing. One after the other: the
+    # second tenant's PPRs avoid the first one's (the national registry refuses a PPR twice).
+    local spec code log
     for spec in sante:3000 commune-fes:300; do
-        "$VENV_BIN/python" "$REPO/manage.py" personnel demo --tenant "${spec%%:*}" --agents "${spec#*:}" \
-            >>"$personnel_log" 2>&1 || die_with_log "$personnel_log" "personnel demo ${spec%%:*} failed"
+        code=${spec%%:*}
+        log="$LOG_DIR/demo-personnel-$code.log"
+        rotate_log "$log"
+        "$VENV_BIN/python" "$REPO/manage.py" personnel demo --tenant "$code" --agents "${spec#*:}" \
+            >>"$log" 2>&1 || die_with_log "$log" "personnel demo $code failed"
     done
     local binds=(-b "127.0.0.1:$INDIMAJ_WEB_PORT")
     # Chromium may try ::1 first for *.localhost: listen there too when the host has IPv6.

@@ -13,6 +13,7 @@ import csv
 import io
 import shutil
 import tempfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -263,8 +264,13 @@ def demo_peupler(
     )
 
 
+def graine(code: str) -> int:
+    """The default seed of a tenant: its own, so that two demo tenants get different people."""
+    return zlib.crc32(code.encode())
+
+
 def demo_tenant(
-    *, code: str, agents: int, seed: int, progression: Progression | None = None
+    *, code: str, agents: int, seed: int | None = None, progression: Progression | None = None
 ) -> BilanDemo:
     """`python manage.py personnel demo --tenant CODE --agents N [--seed S]`."""
     organisation = Organisation.objects.exclude(schema_name="public").filter(code=code).first()
@@ -275,7 +281,7 @@ def demo_tenant(
             organisation=code,
             schema=organisation.schema_name,
             agents=agents,
-            seed=seed,
+            seed=graine(code) if seed is None else seed,
             commune=organisation.kind == OrganisationKind.COMMUNE,
             auteur="commande:personnel-demo",
             progression=progression,

@@ -452,18 +452,23 @@ def _choix(
 def _pprs(seed: int, n: int, exclus: Iterable[str]) -> npt.NDArray[np.int64]:
     """n distinct 7-digit numbers (1000000–9999999) outside `exclus`, in a seeded order.
 
-    The candidates come from their own stream and do not depend on `exclus`: excluding PPRs
-    that another ordonnateur took since the last run keeps every PPR this seed already gave.
+    The candidates come from their own stream, block after block, and do not depend on
+    `exclus`: excluding PPRs that another ordonnateur took since the last run keeps every PPR
+    this seed already gave. A further block is drawn only when too many are excluded.
     """
     interdits = np.fromiter((int(p) for p in exclus if p.isdigit()), dtype=np.int64)
     espace = 9_000_000
-    candidats = np.random.default_rng([seed, 7]).choice(
-        espace, size=min(espace, n + n // 10 + 1000), replace=False
-    )
-    candidats = candidats.astype(np.int64) + 1_000_000
-    libres = candidats[~np.isin(candidats, interdits)]
-    if len(libres) < n:
-        raise GenerationImpossible(f"pas assez de PPR libres pour {n} agents")
+    flux = np.random.default_rng([seed, 7])
+    candidats = np.empty(0, dtype=np.int64)
+    libres = candidats
+    while len(libres) < n:
+        if len(candidats) >= espace:
+            raise GenerationImpossible(f"pas assez de PPR libres pour {n} agents")
+        bloc = flux.choice(espace, size=min(espace, n + n // 10 + 1000), replace=False)
+        tous = np.concatenate([candidats, bloc.astype(np.int64) + 1_000_000])
+        _valeurs, premiers = np.unique(tous, return_index=True)
+        candidats = tous[np.sort(premiers)]  # first occurrence of each, in drawing order
+        libres = candidats[~np.isin(candidats, interdits)]
     return libres[:n]
 
 

@@ -55,6 +55,17 @@ def test_excluded_pprs_are_replaced_and_nothing_else_moves(df):
     assert sans.drop("ppr").equals(df.drop("ppr"))
 
 
+def test_when_most_candidates_are_taken_further_ones_are_drawn():
+    # 60 rounds of 20 exclude more than the first block of candidates (20 + 2 + 1000)
+    exclus: set[str] = set()
+    for _tour in range(60):
+        pprs = [str(p) for p in generateur._pprs(9, 20, exclus)]
+        assert len(set(pprs)) == 20
+        assert exclus.isdisjoint(pprs)
+        exclus |= set(pprs)
+    assert len(exclus) == 1200
+
+
 def test_cins_are_unique_and_well_formed(df):
     assert df["cin"].n_unique() == df.height
     assert all(validation.CIN_PATTERN.fullmatch(c) for c in df["cin"].to_list())

@@ -157,7 +157,9 @@ def _resume(
 def _demo_arguments(parser: CommandParser) -> None:
     parser.add_argument("--tenant", required=True, help="code de l'organisation")
     parser.add_argument("--agents", type=int, required=True, help="nombre d'agents à générer")
-    parser.add_argument("--seed", type=int, default=1, help="graine du générateur (défaut 1)")
+    parser.add_argument(
+        "--seed", type=int, help="graine du générateur (défaut : dérivée du code de l'organisation)"
+    )
 
 
 def _demo(commande: BaseCommand, options: dict[str, Any]) -> None:
