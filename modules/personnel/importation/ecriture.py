@@ -300,6 +300,7 @@ def ecrire(
     # Django's foreign keys are deferred to the commit: check them here, inside the import's
     # time and errors (one lookup of the agent per event and child: a good part of the cost).
     sql.executer("SET CONSTRAINTS ALL IMMEDIATE")
+    sql.executer("SET CONSTRAINTS ALL DEFERRED")  # back to Django's default for the caller
     chrono("ecriture.contraintes")
     return Ecrit(
         crees=creer.height,
