@@ -48,8 +48,8 @@ def test_rib_key_and_checks():
     assert int(rib) % 97 == 0
     assert validation.rib_erreur(rib) is None
     mauvais = rib[:-2] + f"{(int(rib[-2:]) + 1) % 100:02d}"
-    assert "clé du RIB" in validation.rib_erreur(mauvais)
-    assert "24 chiffres" in validation.rib_erreur(rib[:-1])
+    assert "clé du RIB" in str(validation.rib_erreur(mauvais))
+    assert "24 chiffres" in str(validation.rib_erreur(rib[:-1]))
     assert validation.rib_erreur("") is None
     assert validation.rib_normaliser("0077 8000-0000.0000 1234 5642") == "007780000000000012345642"
 
@@ -61,12 +61,12 @@ def test_valid_cins(cin):
 
 @pytest.mark.parametrize("cin", ["ab123456", "ABC12", "AB1234567", "12345", "AB 123"])
 def test_invalid_cins_say_what_to_write(cin):
-    assert "une ou deux lettres" in validation.cin_erreur(cin)
+    assert "une ou deux lettres" in str(validation.cin_erreur(cin))
 
 
 def test_ppr_format_is_configurable():
     assert validation.ppr_erreur("1234567") is None
-    assert "PPR valide" in validation.ppr_erreur("123456")
-    assert "obligatoire" in validation.ppr_erreur("")
+    assert "PPR valide" in str(validation.ppr_erreur("123456"))
+    assert "obligatoire" in str(validation.ppr_erreur(""))
     with override_settings(INDIMAJ_PPR_PATTERN=r"^[0-9]{6,9}$"):
         assert validation.ppr_erreur("123456") is None

@@ -86,9 +86,11 @@ def test_a_tampered_cursor_starts_over(dans_a, creer_agent):
 def test_situation_at_a_date_and_pay_elements(dans_a, creer_agent):
     agent = creer_agent(commune_residence="04.421")
     dossier = selectors.agent_dossier(perimetre=TOUT, agent_id=agent.id)
+    assert dossier is not None
     situation = selectors.situation_au(agent=dossier, le=date(2025, 3, 1))
     elements = paie.elements_paie(agent=dossier, situation=situation, mois=date(2025, 3, 1))
     assert elements.motif == ""
+    assert elements.bulletin is not None
     codes = [e.code for e in elements.bulletin.elements]
     assert {"TB", "RES", "AMO"} <= set(codes)
     assert elements.bulletin.totaux["net"] > 0
@@ -103,6 +105,7 @@ def test_situation_at_a_date_and_pay_elements(dans_a, creer_agent):
 def test_no_pay_in_detachement_says_who_pays(dans_a, creer_agent):
     agent = creer_agent(situation={"position": "detachement"}, poste="")
     dossier = selectors.agent_dossier(perimetre=TOUT, agent_id=agent.id)
+    assert dossier is not None
     situation = selectors.situation_au(agent=dossier, le=date(2025, 3, 1))
     elements = paie.elements_paie(agent=dossier, situation=situation, mois=date(2025, 3, 1))
     assert elements.bulletin is None

@@ -49,6 +49,7 @@ def test_creating_an_agent_writes_file_event_registry_and_audit(dans_a, creer_ag
         True,
     )
     audit = AuditEvent.objects.order_by("-seq").first()
+    assert audit is not None
     assert (audit.action, audit.object_id) == ("personnel.agent_creer", str(agent.id))
 
 
@@ -233,6 +234,7 @@ def test_identity_change_keeps_sensitive_values_out_of_the_audit_chain(dans_a, c
     assert agent.rib == nouveau_rib
     assert "alaoui idrissi karim" in agent.recherche
     audit = AuditEvent.objects.order_by("-seq").first()
+    assert audit is not None
     assert audit.data["champs"] == ["nom_fr", "rib"]
     assert nouveau_rib not in str(audit.data)
     assert audit.data["apres"] == {"nom_fr": "Alaoui-Idrissi"}

@@ -78,7 +78,7 @@ def _post(session: requests.Session, url: str, data: dict[str, str]) -> requests
         url, data=data, headers={"Cookie": cookies}, timeout=10, allow_redirects=False
     )
     for cookie in answer.cookies:
-        session.cookies.set(cookie.name, cookie.value, domain=cookie.domain, path=cookie.path)
+        session.cookies.set(cookie.name, cookie.value or "", domain=cookie.domain, path=cookie.path)
     return answer
 
 
