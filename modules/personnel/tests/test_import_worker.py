@@ -6,7 +6,6 @@ made (the audit chain keeps its rows: it is append-only).
 
 from __future__ import annotations
 
-import shutil
 import uuid
 
 import pytest
@@ -46,7 +45,9 @@ def tenant_a_committed(committed):
         EvenementCarriere.objects.filter(agent__in=agents).delete()
         agents.delete()
         for imp in ImportPersonnel.objects.filter(auteur="worker.rh"):
-            shutil.rmtree(suivi.dossier(), ignore_errors=True)
+            for chemin in (suivi.chemin_fichier(imp), suivi.chemin_rapport(imp)):
+                if chemin is not None:
+                    chemin.unlink(missing_ok=True)
             imp.delete()
         Unite.objects.filter(code=code).delete()
     InscriptionPpr.objects.filter(ppr__in=PPRS).delete()
