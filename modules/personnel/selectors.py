@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from modules.personnel import carriere, normalisation, validation
 from modules.personnel.models import Agent, Enfant, EvenementCarriere, PieceJustificative
@@ -66,6 +67,14 @@ def _recherche(agents: QuerySet[Agent], q: str) -> QuerySet[Agent]:
     return agents
 
 
+def _recherche_par_nom(q: str) -> bool:
+    brut = q.strip()
+    if not brut or validation.ppr_pattern().fullmatch(brut):
+        return False
+    cin = validation.cin_normaliser(brut)
+    return not (validation.CIN_PATTERN.fullmatch(cin) and any(c.isdigit() for c in cin))
+
+
 def agents_filtres(*, perimetre: Perimetre, filtres: Filtres) -> QuerySet[Agent]:
     agents = _recherche(agents_scopes(perimetre=perimetre), filtres.q)
     for champ, valeur in (
@@ -77,6 +86,13 @@ def agents_filtres(*, perimetre: Perimetre, filtres: Filtres) -> QuerySet[Agent]
     ):
         if valeur:
             agents = agents.filter(**{champ: valeur})
+    if _recherche_par_nom(filtres.q):
+        # A name search is selective through the trigram index: sort its few rows. Ordering by
+        # the bare column would let the planner walk a (filter, nom_tri) B-tree in name order
+        # and read most of the tenant for a name that sorts late (measured: ~500 ms at 300,000
+        # agents instead of ~10 ms). Same order, an expression no index serves.
+        tri = Concat(F("nom_tri"), Value(""), output_field=CharField())
+        return agents.order_by(tri, "id")
     return agents.order_by("nom_tri", "id")
 
 

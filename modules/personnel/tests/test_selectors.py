@@ -130,3 +130,20 @@ def test_children_counts_for_allocations_and_ir_differ(dans_a, creer_agent):
         enfants=agent.enfants.all(), conjoint_a_charge=True, le=date(2025, 1, 1)
     )
     assert charges == famille.Charges(enfants_allocations=2, personnes_a_charge_ir=4)
+
+
+def test_keyset_pages_of_a_name_search(dans_a, creer_agent):
+    for prenom in ("Zineb", "Adil", "Mehdi", "Adil", "Hind"):
+        creer_agent(nom_fr="Alami", prenom_fr=prenom, poste="")
+    creer_agent(nom_fr="Tazi", poste="")
+    vus, curseur = [], ""
+    while True:
+        page = selectors.agent_page(
+            perimetre=TOUT, filtres=Filtres(q="alami", position="activite"), apres=curseur, taille=2
+        )
+        vus += page.agents
+        if page.suivant is None:
+            break
+        curseur = page.suivant
+    assert [a.prenom_fr for a in vus] == ["Adil", "Adil", "Hind", "Mehdi", "Zineb"]
+    assert len({a.id for a in vus}) == 5
