@@ -31,6 +31,11 @@ POSITIONS_NON_PAYEES: dict[str, Promise] = {
 }
 
 
+MOTIF_MAD_ACCUEILLI = gettext_lazy(
+    "Mis à disposition par un autre ordonnateur : c'est l'ordonnateur d'origine qui le paie."
+)
+
+
 @dataclass(frozen=True)
 class ElementsPaie:
     mois: date
@@ -67,6 +72,11 @@ def situation_paie(
 def elements_paie(*, agent: Agent, situation: SituationAdministrative, mois: date) -> ElementsPaie:
     if not situation.connue:
         return ElementsPaie(mois=mois, bulletin=None, motif=_("Aucune situation à cette date."))
+    if situation.position == Position.MISE_A_DISPOSITION and not (
+        situation.grade_code or situation.indice
+    ):
+        # The host's file of an agent put at its disposal carries no grade: the home pays.
+        return ElementsPaie(mois=mois, bulletin=None, motif=str(MOTIF_MAD_ACCUEILLI))
     if situation.position in POSITIONS_NON_PAYEES:
         return ElementsPaie(
             mois=mois, bulletin=None, motif=str(POSITIONS_NON_PAYEES[situation.position])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from modules.personnel import famille, paie, selectors
+from modules.personnel import famille, paie, selectors, services
 from modules.personnel.models import Enfant
 from modules.personnel.selectors import Filtres
 from modules.unites.perimetres import TOUT, Perimetre
@@ -147,3 +148,30 @@ def test_keyset_pages_of_a_name_search(dans_a, creer_agent):
         curseur = page.suivant
     assert [a.prenom_fr for a in vus] == ["Adil", "Adil", "Hind", "Mehdi", "Zineb"]
     assert len({a.id for a in vus}) == 5
+
+
+def test_a_hosted_mise_a_disposition_is_paid_by_the_home(dans_a, creer_agent):
+    agent = creer_agent(poste="", commune_residence="04.421")
+    services.evenement_ajouter(
+        auteur="tests",
+        agent=agent,
+        nature="entree",
+        date_effet=date(2024, 1, 1),
+        valeurs={"position": "mise_a_disposition"},
+        perimetre=None,
+    )
+    dossier = selectors.agent_dossier(perimetre=TOUT, agent_id=agent.id)
+    assert dossier is not None
+    # the home's own file keeps its grade: it pays
+    avec_grade = paie.elements_paie(
+        agent=dossier,
+        situation=selectors.situation_au(agent=dossier, le=date(2025, 1, 1)),
+        mois=date(2025, 1, 1),
+    )
+    assert avec_grade.bulletin is not None
+    sans_grade = replace(
+        selectors.situation_au(agent=dossier, le=date(2025, 1, 1)), grade_code="", indice=None
+    )
+    accueilli = paie.elements_paie(agent=dossier, situation=sans_grade, mois=date(2025, 1, 1))
+    assert accueilli.bulletin is None
+    assert "ordonnateur d'origine" in accueilli.motif
