@@ -52,6 +52,8 @@ main() {
     local svc rc=0
     case "$action" in
         start)
+            reserve_ports "$INDIMAJ_PG_PORT" "$INDIMAJ_REDIS_PORT" "$INDIMAJ_SMTP_PORT" \
+                "$INDIMAJ_KC_PORT" "$INDIMAJ_KC_MGMT_PORT"
             for svc in "${services[@]}"; do "${svc}_start"; done
             ;;
         stop)
@@ -59,6 +61,8 @@ main() {
             ;;
         restart)
             for svc in $(reverse "${services[@]}"); do "${svc}_stop"; done
+            reserve_ports "$INDIMAJ_PG_PORT" "$INDIMAJ_REDIS_PORT" "$INDIMAJ_SMTP_PORT" \
+                "$INDIMAJ_KC_PORT" "$INDIMAJ_KC_MGMT_PORT"
             for svc in "${services[@]}"; do "${svc}_start"; done
             ;;
         status)

@@ -163,6 +163,17 @@ port_owned_by() {
     return 1
 }
 
+# Our ports are inside the kernel's ephemeral range: where we may (root), reserve them so no
+# outgoing connection draws one of them as its source port. Best effort, silent otherwise.
+reserve_ports() {
+    local ports
+    ports=$(IFS=,; echo "$*")
+    [[ -w /proc/sys/net/ipv4/ip_local_reserved_ports ]] || return 0
+    local current
+    current=$(</proc/sys/net/ipv4/ip_local_reserved_ports)
+    echo "${current:+$current,}$ports" >/proc/sys/net/ipv4/ip_local_reserved_ports 2>/dev/null || true
+}
+
 # Refuse to start SERVICE if something else already listens on PORT: the
 # service would fail with a less clear error, or (worse) tests would talk to
 # the foreign process. Only called once we know our own service is down.

@@ -149,7 +149,12 @@ kc_pid() {
 }
 
 kc_ready() {
-    curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$INDIMAJ_KC_MGMT_PORT/health/ready"
+    # --local-port: our ports lie inside Linux's ephemeral range, and a probe sent before the
+    # server listens may draw the very port it targets and connect to itself (seen once: the
+    # self-connection then held 127.0.0.1:59000 and Keycloak could not bind it). A source port
+    # range that excludes our ports makes that impossible.
+    curl -fsS -o /dev/null --max-time 5 --local-port 40000-49999 \
+        "http://127.0.0.1:$INDIMAJ_KC_MGMT_PORT/health/ready"
 }
 
 keycloak_start() {
