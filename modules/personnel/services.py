@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,6 +58,8 @@ CHAMPS_IDENTITE = (
     "regime_retraite",
 )
 CHAMPS_SENSIBLES = frozenset({"cin", "rib"})
+# Unique indexes a concurrent registration of the same PPR runs into (this tenant, the registry).
+CONTRAINTES_PPR = ("agent_ppr_unique", "ppr_une_gestion_active")
 REGIMES_RETRAITE = ("CMR", "RCAR", "AUCUN")
 
 
@@ -150,9 +152,8 @@ def _completer(valeurs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _unite_dans(perimetre: Perimetre, code: str) -> bool:
-    if perimetre.tout:
-        return True
-    return any(u.code == code for u in unites.unite_list(perimeter=perimetre))
+    codes = unites.unite_codes(perimeter=perimetre)
+    return codes == "all" or code in codes
 
 
 def cles_recalculer(agent: Agent) -> None:
@@ -221,39 +222,54 @@ def agent_creer(
         erreurs["unite_code"] = _("L'unité d'affectation est obligatoire.")
     if erreurs:
         raise ValidationError(erreurs)
-    with transaction.atomic():
-        if Agent.objects.filter(ppr=ppr).exists():
-            raise ValidationError(
-                {
-                    "ppr": _("Un dossier existe déjà pour le PPR %(ppr)s dans cet ordonnateur.")
-                    % {"ppr": ppr}
-                }
+    try:
+        with transaction.atomic():
+            if Agent.objects.filter(ppr=ppr).exists():
+                raise ValidationError(
+                    {
+                        "ppr": _("Un dossier existe déjà pour le PPR %(ppr)s dans cet ordonnateur.")
+                        % {"ppr": ppr}
+                    }
+                )
+            registre.ppr_inscrire(ppr=ppr)
+            agent = Agent(ppr=ppr, **{k: v for k, v in identite.items() if k in CHAMPS_IDENTITE})
+            if agent.date_recrutement is None and nature == NatureEvenement.RECRUTEMENT:
+                agent.date_recrutement = date_effet
+            cles_recalculer(agent)
+            agent.save()
+            for enfant in enfants or []:
+                Enfant.objects.create(agent=agent, **enfant)
+            EvenementCarriere.objects.create(
+                agent=agent,
+                nature=nature,
+                date_effet=date_effet,
+                source=source,
+                auteur=auteur,
+                reference=reference,
+                **_completer(recrutement),
             )
-        registre.ppr_inscrire(ppr=ppr)
-        agent = Agent(ppr=ppr, **{k: v for k, v in identite.items() if k in CHAMPS_IDENTITE})
-        if agent.date_recrutement is None and nature == NatureEvenement.RECRUTEMENT:
-            agent.date_recrutement = date_effet
-        cles_recalculer(agent)
-        agent.save()
-        for enfant in enfants or []:
-            Enfant.objects.create(agent=agent, **enfant)
-        EvenementCarriere.objects.create(
-            agent=agent,
-            nature=nature,
-            date_effet=date_effet,
-            source=source,
-            auteur=auteur,
-            reference=reference,
-            **_completer(recrutement),
-        )
-        situation_rafraichir(agent)
-        audit_services.audit_record(
-            actor=auteur,
-            action="personnel.agent_creer",
-            object_type="agent",
-            object_id=str(agent.id),
-            data={"ppr": ppr, "nature": nature, "date_effet": date_effet.isoformat()},
-        )
+            situation_rafraichir(agent)
+            audit_services.audit_record(
+                actor=auteur,
+                action="personnel.agent_creer",
+                object_type="agent",
+                object_id=str(agent.id),
+                data={"ppr": ppr, "nature": nature, "date_effet": date_effet.isoformat()},
+            )
+    except IntegrityError as erreur:
+        # Two clerks (here or in another ordonnateur) registering the same PPR at the same
+        # moment: the unique indexes decide, the loser is told in words, nothing is written.
+        if not any(nom in str(erreur) for nom in CONTRAINTES_PPR):
+            raise
+        raise ValidationError(
+            {
+                "ppr": _(
+                    "Le PPR %(ppr)s vient d'être enregistré par ailleurs : rechargez la page et "
+                    "vérifiez le dossier existant."
+                )
+                % {"ppr": ppr}
+            }
+        ) from erreur
     return agent
 
 

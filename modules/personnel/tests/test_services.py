@@ -276,3 +276,22 @@ def test_the_corps_follows_from_the_grade(dans_a, creer_agent):
     assert agent.corps_code == "ADM"
     evenement = EvenementCarriere.objects.get(agent=agent)
     assert evenement.corps_code == "ADM"
+
+
+def test_a_concurrent_registration_of_the_same_ppr_is_a_clear_error(
+    dans_a, creer_agent, tenant_b, monkeypatch
+):
+    from tenants.models import RolePpr
+
+    def course_perdue(*, ppr: str) -> None:
+        # another ordonnateur registered it between our check and our insert
+        InscriptionPpr.objects.create(ppr=ppr, organisation=tenant_b, role=RolePpr.GESTION)
+        InscriptionPpr.objects.create(ppr=ppr, organisation=dans_a, role=RolePpr.GESTION)
+
+    avant = Agent.objects.count()
+    monkeypatch.setattr(services.registre, "ppr_inscrire", course_perdue)
+    with pytest.raises(ValidationError) as erreur:
+        creer_agent(ppr="2000099")
+    assert "vient d'être enregistré" in erreur.value.message_dict["ppr"][0]
+    assert Agent.objects.count() == avant
+    assert not InscriptionPpr.objects.filter(ppr="2000099").exists()
