@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from modules.personnel import postes, services
+from modules.personnel import postes, registre, services
 from modules.personnel.models import Agent, EvenementCarriere
 from modules.personnel.tests.conftest import rib_valide
 from modules.unites.perimetres import Perimetre
@@ -289,7 +289,7 @@ def test_a_concurrent_registration_of_the_same_ppr_is_a_clear_error(
         InscriptionPpr.objects.create(ppr=ppr, organisation=dans_a, role=RolePpr.GESTION)
 
     avant = Agent.objects.count()
-    monkeypatch.setattr(services.registre, "ppr_inscrire", course_perdue)
+    monkeypatch.setattr(registre, "ppr_inscrire", course_perdue)
     with pytest.raises(ValidationError) as erreur:
         creer_agent(ppr="2000099")
     assert "vient d'être enregistré" in erreur.value.message_dict["ppr"][0]
