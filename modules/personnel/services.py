@@ -259,7 +259,8 @@ def agent_creer(
     except IntegrityError as erreur:
         # Two clerks (here or in another ordonnateur) registering the same PPR at the same
         # moment: the unique indexes decide, the loser is told in words, nothing is written.
-        if not any(nom in str(erreur) for nom in CONTRAINTES_PPR):
+        diagnostic = getattr(erreur.__cause__, "diag", None)
+        if getattr(diagnostic, "constraint_name", None) not in CONTRAINTES_PPR:
             raise
         raise ValidationError(
             {
