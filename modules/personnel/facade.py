@@ -5,14 +5,27 @@ Frozen dataclasses out, no models; every read is scoped by the caller's perimete
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import IO, Any
 
-from modules.personnel import paie, selectors, services
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from modules.personnel import (
+    carriere,
+    documents,
+    paie,
+    postes,
+    selectors,
+    services,
+    services_actes,
+    validation,
+)
 from modules.personnel.carriere import SituationAdministrative
-from modules.personnel.models import Agent, PosteBudgetaire, SourceEvenement
-from modules.unites.perimetres import Perimetre
+from modules.personnel.models import CHAMPS_SITUATION, Agent, PosteBudgetaire, SourceEvenement
+from modules.unites.perimetres import TOUT, Perimetre
 
 __all__ = [
     "AgentResume",
@@ -42,6 +55,11 @@ class AgentResume:
     position: str
     unite_code: str
     poste_code: str
+    date_naissance: date | None = None
+    situation_familiale: str = ""
+    conjoint_a_charge: bool = False
+    commune_residence: str = ""
+    regime_retraite: str = "CMR"
 
 
 def _resume(agent: Agent) -> AgentResume:
@@ -60,6 +78,11 @@ def _resume(agent: Agent) -> AgentResume:
         position=agent.position,
         unite_code=agent.unite_code,
         poste_code=agent.poste_code,
+        date_naissance=agent.date_naissance,
+        situation_familiale=agent.situation_familiale,
+        conjoint_a_charge=agent.conjoint_a_charge,
+        commune_residence=agent.commune_residence,
+        regime_retraite=agent.regime_retraite,
     )
 
 
@@ -98,9 +121,12 @@ def evenement_depuis_acte(
     date_effet: date,
     valeurs: dict[str, Any],
     reference: str,
+    verifier_poste: bool = False,
 ) -> int | None:
-    """Record in the career the event a validated act produces; returns the event id (None when
-    the agent is not in the perimeter). Raises ValidationError like `evenement_ajouter`."""
+    """Record in the career the event a visé act produces; returns the event id (None when
+    the agent is not in the perimeter). Raises ValidationError like `evenement_ajouter`. The
+    post's capacity was checked when the act was drafted; a visé act is law, so it is not
+    refused here unless `verifier_poste`."""
     agent = selectors.agent_get(perimetre=perimetre, agent_id=agent_id)
     if agent is None:
         return None
@@ -113,6 +139,7 @@ def evenement_depuis_acte(
         perimetre=perimetre,
         reference=reference,
         source=SourceEvenement.ACTE,
+        verifier_poste=verifier_poste,
     )
     return evenement.id
 
@@ -125,3 +152,368 @@ def agents_nombre(*, perimetre: Perimetre) -> int:
 def postes_actifs_nombre() -> int:
     """How many active budget-post lines the tenant has (they belong to the whole tenant)."""
     return PosteBudgetaire.objects.filter(actif=True).count()
+
+
+# --- What the acts module reads and writes (ADR 0006) -------------------------------------
+
+
+@dataclass(frozen=True)
+class EvenementResume:
+    id: int
+    nature: str
+    date_effet: date
+    reference: str
+    valeurs: dict[str, Any]
+
+
+def evenements_en_vigueur(*, perimetre: Perimetre, agent_id: int) -> list[EvenementResume] | None:
+    """The career events that still count, in the order they apply (None: not in perimeter)."""
+    agent = selectors.agent_dossier(perimetre=perimetre, agent_id=agent_id)
+    if agent is None:
+        return None
+    return [
+        EvenementResume(
+            id=e.id,
+            nature=e.nature,
+            date_effet=e.date_effet,
+            reference=e.reference,
+            valeurs={c: getattr(e, c) for c in CHAMPS_SITUATION if getattr(e, c) not in ("", None)},
+        )
+        for e in carriere.evenements_en_vigueur(agent.evenements.all())
+    ]
+
+
+@dataclass(frozen=True)
+class EnfantProjete:
+    prenom: str
+    date_naissance: date
+    handicape: bool = False
+    scolarise: bool = False
+    date_deces: date | None = None
+
+
+@dataclass(frozen=True)
+class EnfantResume:
+    id: int
+    prenom: str
+    date_naissance: date
+    handicape: bool
+    scolarise: bool
+    date_deces: date | None
+
+
+@dataclass(frozen=True)
+class IndemniteProjetee:
+    code: str
+    libelle: str
+    montant: Decimal
+    imposable: bool = True
+    soumise_retraite: bool = False
+    du: date = date.min
+    au: date | None = None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What an act would change, from the months it takes effect: situation fields, family,
+    indemnities, residence. Empty fields change nothing."""
+
+    changements: dict[str, Any] = field(default_factory=dict)
+    conjoint_a_charge: bool | None = None
+    enfants_ajoutes: tuple[EnfantProjete, ...] = ()
+    enfants_deces: tuple[tuple[int, date], ...] = ()
+    indemnites_ajoutees: tuple[IndemniteProjetee, ...] = ()
+    indemnites_retirees: tuple[tuple[str, date], ...] = ()  # (code, last day paid)
+    commune_residence: str | None = None
+
+
+class DossierPaie:
+    """One agent's file loaded once (events, children, indemnities), giving the engine's input
+    month after month, with or without an act's projection — so an act's impact over two
+    years of arrears costs a fixed number of queries."""
+
+    def __init__(self, agent: Agent, evenements: list[Any] | None = None) -> None:
+        self._agent = agent
+        self._evenements = list(agent.evenements.all()) if evenements is None else evenements
+        self._enfants = list(agent.enfants.all()) if agent.pk else []
+        self._indemnites = list(agent.indemnites.all()) if agent.pk else []
+
+    def situation(self, mois: date) -> SituationAdministrative:
+        return carriere.situation_plier(self._evenements, le=mois)
+
+    def entree(self, mois: date, projection: Projection | None = None) -> dict[str, Any] | None:
+        """The engine's input for `mois` (None: this ordonnateur does not pay the agent)."""
+        situation = self.situation(mois)
+        enfants: list[Any] = list(self._enfants)
+        indemnites: list[Any] = list(self._indemnites)
+        conjoint = self._agent.conjoint_a_charge
+        agent = self._agent
+        if projection is not None:
+            if projection.changements:
+                situation = replace(
+                    situation, depuis=situation.depuis or mois, **projection.changements
+                )
+            deces = dict(projection.enfants_deces)
+            enfants = [
+                replace_enfant(e, deces[e.id]) if e.id in deces else e for e in enfants
+            ] + list(projection.enfants_ajoutes)
+            if projection.conjoint_a_charge is not None:
+                conjoint = projection.conjoint_a_charge
+            retraits = dict(projection.indemnites_retirees)
+            indemnites = [
+                IndemniteProjetee(
+                    code=i.code,
+                    libelle=i.libelle,
+                    montant=i.montant,
+                    imposable=i.imposable,
+                    soumise_retraite=i.soumise_retraite,
+                    du=i.du,
+                    au=retraits[i.code] if i.code in retraits and i.au is None else i.au,
+                )
+                for i in indemnites
+            ] + list(projection.indemnites_ajoutees)
+            if projection.commune_residence is not None:
+                agent = Agent(
+                    commune_residence=projection.commune_residence,
+                    regime_retraite=agent.regime_retraite,
+                )
+        if not paie.payee(situation):
+            return None
+        return paie.situation_paie(
+            agent=agent,
+            situation=situation,
+            mois=mois,
+            enfants=enfants,
+            conjoint_a_charge=conjoint,
+            indemnites=indemnites,
+        )
+
+
+def replace_enfant(enfant: Any, deces: date) -> EnfantProjete:
+    return EnfantProjete(
+        prenom=enfant.prenom,
+        date_naissance=enfant.date_naissance,
+        handicape=enfant.handicape,
+        scolarise=enfant.scolarise,
+        date_deces=deces,
+    )
+
+
+def dossier_paie(*, perimetre: Perimetre, agent_id: int) -> DossierPaie | None:
+    agent = selectors.agent_dossier(perimetre=perimetre, agent_id=agent_id)
+    return DossierPaie(agent) if agent else None
+
+
+def dossier_paie_recrue(*, commune_residence: str, regime_retraite: str = "CMR") -> DossierPaie:
+    """The pay file of someone not recruited yet: no event, no child, no indemnity."""
+    return DossierPaie(
+        Agent(commune_residence=commune_residence, regime_retraite=regime_retraite), evenements=[]
+    )
+
+
+def enfants(*, perimetre: Perimetre, agent_id: int) -> list[EnfantResume]:
+    agent = selectors.agent_get(perimetre=perimetre, agent_id=agent_id)
+    if agent is None:
+        return []
+    return [
+        EnfantResume(
+            id=e.id,
+            prenom=e.prenom,
+            date_naissance=e.date_naissance,
+            handicape=e.handicape,
+            scolarise=e.scolarise,
+            date_deces=e.date_deces,
+        )
+        for e in agent.enfants.order_by("date_naissance", "id")
+    ]
+
+
+def indemnites_ouvertes(*, perimetre: Perimetre, agent_id: int) -> list[IndemniteProjetee]:
+    """The indemnities the agent receives now (open periods)."""
+    agent = selectors.agent_get(perimetre=perimetre, agent_id=agent_id)
+    if agent is None:
+        return []
+    return [
+        IndemniteProjetee(
+            code=i.code,
+            libelle=i.libelle,
+            montant=i.montant,
+            imposable=i.imposable,
+            soumise_retraite=i.soumise_retraite,
+            du=i.du,
+        )
+        for i in agent.indemnites.filter(au__isnull=True).order_by("code")
+    ]
+
+
+def ppr_erreur(ppr: str) -> str | None:
+    """Why this PPR cannot be given to a new recruit here (format, or a file already open)."""
+    if probleme := validation.ppr_erreur(ppr):
+        return probleme
+    if Agent.objects.filter(ppr=ppr).exists():
+        return _("Un dossier existe déjà pour le PPR %(ppr)s dans cet ordonnateur.") % {"ppr": ppr}
+    return None
+
+
+def situation_erreurs(*, valeurs: dict[str, Any], perimetre: Perimetre | None) -> dict[str, str]:
+    """The file's own checks on situation values (grade, échelon, unit, post exist…)."""
+    return services.situation_erreurs(valeurs, perimetre=perimetre)
+
+
+def identite_erreurs(*, identite: dict[str, Any]) -> dict[str, str]:
+    return services.identite_erreurs({"nom_fr": "", "prenom_fr": "", **identite})
+
+
+def poste_erreur(
+    *, code: str, grade_code: str, echelle: str, agent_id: int | None = None
+) -> str | None:
+    return postes.poste_erreur(code=code, grade_code=grade_code, echelle=echelle, agent_id=agent_id)
+
+
+def postes_libres(*, grade_code: str, echelle: str) -> list[str]:
+    return postes.postes_libres(grade_code=grade_code, echelle=echelle)
+
+
+def agent_recruter(
+    *,
+    auteur: str,
+    ppr: str,
+    identite: dict[str, Any],
+    recrutement: dict[str, Any],
+    date_effet: date,
+    reference: str,
+) -> int:
+    """Open the file of a recruit whose act is visé; returns the agent id."""
+    agent = services.agent_creer(
+        auteur=auteur,
+        ppr=ppr,
+        identite=identite,
+        recrutement=recrutement,
+        date_effet=date_effet,
+        perimetre=TOUT,
+        source=SourceEvenement.ACTE,
+        reference=reference,
+    )
+    return agent.id
+
+
+def _agent(agent_id: int) -> Agent:
+    agent = selectors.agent_get(perimetre=TOUT, agent_id=agent_id)
+    if agent is None:
+        raise ValidationError(_("Le dossier de l'agent n'existe plus."))
+    return agent
+
+
+def evenement_corriger_depuis_acte(
+    *,
+    auteur: str,
+    evenement_id: int,
+    date_effet: date,
+    valeurs: dict[str, Any],
+    motif: str,
+    reference: str,
+) -> int:
+    evenement = selectors.evenement_get(perimetre=TOUT, evenement_id=evenement_id)
+    if evenement is None:
+        raise ValidationError(_("L'événement de carrière à rectifier n'existe plus."))
+    nouveau = services.evenement_corriger(
+        auteur=auteur,
+        evenement=evenement,
+        date_effet=date_effet,
+        valeurs=valeurs,
+        motif=motif,
+        perimetre=None,
+        source=SourceEvenement.ACTE,
+        reference=reference,
+        verifier_poste=False,
+    )
+    return nouveau.id
+
+
+def evenement_annuler_depuis_acte(
+    *, auteur: str, evenement_id: int, motif: str, reference: str
+) -> int:
+    evenement = selectors.evenement_get(perimetre=TOUT, evenement_id=evenement_id)
+    if evenement is None:
+        raise ValidationError(_("L'événement de carrière à annuler n'existe plus."))
+    nouveau = services.evenement_annuler(
+        auteur=auteur,
+        evenement=evenement,
+        motif=motif,
+        source=SourceEvenement.ACTE,
+        reference=reference,
+    )
+    return nouveau.id
+
+
+def indemnite_attribuer(
+    *, auteur: str, agent_id: int, indemnite: IndemniteProjetee, reference: str
+) -> None:
+    services_actes.indemnite_attribuer(
+        auteur=auteur,
+        agent=_agent(agent_id),
+        code=indemnite.code,
+        libelle=indemnite.libelle,
+        montant=indemnite.montant,
+        imposable=indemnite.imposable,
+        soumise_retraite=indemnite.soumise_retraite,
+        du=indemnite.du,
+        reference=reference,
+    )
+
+
+def indemnite_retirer(
+    *, auteur: str, agent_id: int, code: str, a_partir_du: date, reference: str
+) -> None:
+    services_actes.indemnite_retirer(
+        auteur=auteur,
+        agent=_agent(agent_id),
+        code=code,
+        a_partir_du=a_partir_du,
+        reference=reference,
+    )
+
+
+def famille_changer(
+    *,
+    auteur: str,
+    agent_id: int,
+    reference: str,
+    situation_familiale: str | None = None,
+    conjoint_a_charge: bool | None = None,
+    naissances: list[tuple[str, date, bool]] | None = None,
+    deces: list[tuple[int, date]] | None = None,
+) -> None:
+    services_actes.famille_changer(
+        auteur=auteur,
+        agent=_agent(agent_id),
+        reference=reference,
+        situation_familiale=situation_familiale,
+        conjoint_a_charge=conjoint_a_charge,
+        naissances=naissances,
+        deces=deces,
+    )
+
+
+def residence_changer(
+    *, auteur: str, agent_id: int, commune_residence: str, reference: str
+) -> None:
+    services_actes.residence_changer(
+        auteur=auteur,
+        agent=_agent(agent_id),
+        commune_residence=commune_residence,
+        reference=reference,
+    )
+
+
+DocumentRefuse = documents.DocumentRefuse
+StockeDocument = documents.Stocke
+
+
+def document_stocker(*, contenu: documents.Contenu, nom_fichier: str) -> documents.Stocke:
+    """Check and store a supporting document in the tenant's own directory (PDF, JPEG, PNG)."""
+    return documents.stocker(contenu=contenu, nom_fichier=nom_fichier)
+
+
+def document_ouvrir(sha256: str) -> IO[bytes]:
+    return documents.ouvrir(sha256)

@@ -237,6 +237,39 @@ class EvenementCarriere(models.Model):
         return f"{self.agent_id} {self.nature} {self.date_effet}"
 
 
+class IndemniteAgent(models.Model):
+    """An indemnity granted to the agent (fonction, responsabilité, zone éloignée…), from `du`
+    until `au` (inclusive; open when NULL). Granted and withdrawn by acts: a withdrawal closes
+    the period, it never deletes it. Counted in a month when in force on its first day."""
+
+    id = models.BigAutoField(primary_key=True)
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="indemnites")
+    code = models.CharField(_("code"), max_length=20)
+    libelle = models.CharField(_("libellé"), max_length=150)
+    montant = models.DecimalField(_("montant mensuel (DH)"), max_digits=12, decimal_places=2)
+    imposable = models.BooleanField(_("imposable"), default=True)
+    soumise_retraite = models.BooleanField(_("soumise à retenue pour pension"), default=False)
+    du = models.DateField(_("du"))
+    au = models.DateField(_("au"), null=True, blank=True)
+    reference = models.CharField(_("référence (acte)"), max_length=100, blank=True)
+    auteur = models.CharField(_("auteur"), max_length=255)
+    enregistre_le = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["du", "id"]
+        verbose_name = _("indemnité de l'agent")
+        indexes = [models.Index(fields=["agent", "code"], name="indemnite_agent_code")]
+        constraints = [
+            models.CheckConstraint(condition=Q(montant__gt=0), name="indemnite_montant_positif"),
+            models.CheckConstraint(
+                condition=Q(au__isnull=True) | Q(au__gte=models.F("du")), name="indemnite_periode"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.montant} ({self.du}–{self.au or '…'})"
+
+
 class TypePiece(models.TextChoices):
     ARRETE = "arrete", _("Arrêté / décision")
     DIPLOME = "diplome", _("Diplôme")

@@ -8,9 +8,11 @@ half-pay periods of long leave are not modelled yet (ADR 0004).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -43,12 +45,58 @@ class ElementsPaie:
     motif: str = ""  # why there is no bulletin, in words the clerk can act on
 
 
+class IndemniteLue(Protocol):
+    code: str
+    libelle: str
+    montant: Decimal
+    imposable: bool
+    soumise_retraite: bool
+    du: date
+    au: date | None
+
+
+def payee(situation: SituationAdministrative) -> bool:
+    """Whether this ordonnateur pays the agent in this situation (see `elements_paie`)."""
+    if not situation.connue or situation.position in POSITIONS_NON_PAYEES:
+        return False
+    return not (
+        situation.position == Position.MISE_A_DISPOSITION
+        and not (situation.grade_code or situation.indice)
+    )
+
+
+def indemnites_au(*, indemnites: Iterable[IndemniteLue], mois: date) -> list[dict[str, Any]]:
+    """The agent's indemnities in force on the first day of `mois`, in the engine's format."""
+    return [
+        {
+            "code": i.code,
+            "libelle_fr": i.libelle,
+            "montant": f"{i.montant:.2f}",
+            "imposable": i.imposable,
+            "soumise_retraite": i.soumise_retraite,
+        }
+        for i in indemnites
+        if i.du <= mois and (i.au is None or i.au >= mois)
+    ]
+
+
 def situation_paie(
-    *, agent: Agent, situation: SituationAdministrative, mois: date
+    *,
+    agent: Agent,
+    situation: SituationAdministrative,
+    mois: date,
+    enfants: Iterable[famille.EnfantLu] | None = None,
+    conjoint_a_charge: bool | None = None,
+    indemnites: Iterable[IndemniteLue] | None = None,
 ) -> dict[str, Any]:
-    """The engine's documented input (docs/remuneration/format-entree.md) for this agent."""
+    """The engine's documented input (docs/remuneration/format-entree.md) for this agent.
+    `enfants`, `conjoint_a_charge` and `indemnites` replace the file's own (an act's projection)."""
     charges = famille.charges_au(
-        enfants=list(agent.enfants.all()), conjoint_a_charge=agent.conjoint_a_charge, le=mois
+        enfants=list(agent.enfants.all()) if enfants is None else enfants,
+        conjoint_a_charge=agent.conjoint_a_charge
+        if conjoint_a_charge is None
+        else conjoint_a_charge,
+        le=mois,
     )
     entree: dict[str, Any] = {
         "mois": f"{mois:%Y-%m}",
@@ -66,6 +114,10 @@ def situation_paie(
         entree["echelle"] = situation.echelle
     if agent.commune_residence:
         entree["affectation"] = agent.commune_residence
+    if versees := indemnites_au(
+        indemnites=agent.indemnites.all() if indemnites is None else indemnites, mois=mois
+    ):
+        entree["indemnites"] = versees
     return entree
 
 

@@ -87,3 +87,46 @@ def postes_actifs() -> list[tuple[str, str]]:
     return list(
         PosteBudgetaire.objects.filter(actif=True).order_by("code").values_list("code", "libelle")
     )
+
+
+def poste_erreur(
+    *, code: str, grade_code: str, echelle: str, agent_id: int | None = None
+) -> str | None:
+    """Why an act cannot put an agent of this grade (échelle) on the post `code`, or None:
+    the post must be active, of that grade (or of that category) and have a vacancy, the
+    agent itself not counted."""
+    poste = PosteBudgetaire.objects.filter(code=code).first()
+    if poste is None or not poste.actif:
+        return _("Le poste budgétaire « %(code)s » n'existe pas ou n'est plus actif.") % {
+            "code": code
+        }
+    if poste.grade_code and poste.grade_code != grade_code:
+        return _(
+            "Le poste « %(code)s » est budgété pour le grade %(poste)s, pas pour %(grade)s : "
+            "choisissez un poste de ce grade."
+        ) % {"code": code, "poste": poste.grade_code, "grade": grade_code or "—"}
+    if not poste.grade_code and poste.categorie and poste.categorie != echelle:
+        return _(
+            "Le poste « %(code)s » est budgété pour l'échelle %(poste)s, pas pour %(echelle)s."
+        ) % {"code": code, "poste": poste.categorie, "echelle": echelle or "—"}
+    occupants = Agent.objects.filter(_occupants(), poste_code=code)
+    if agent_id is not None:
+        occupants = occupants.exclude(id=agent_id)
+    occupes = occupants.count()
+    if occupes >= poste.nombre:
+        return _(
+            "Aucun poste budgétaire libre sur « %(code)s » (%(nombre)d budgétés, tous occupés) : "
+            "choisissez un poste vacant du grade ou libérez-en un."
+        ) % {"code": code, "nombre": poste.nombre}
+    return None
+
+
+def postes_libres(*, grade_code: str, echelle: str) -> list[str]:
+    """Codes of the active posts of this grade (or category) that still have a vacancy."""
+    return [
+        o.code
+        for o in occupation_list()
+        if o.actif
+        and o.vacants > 0
+        and (o.grade_code == grade_code or (not o.grade_code and o.categorie == echelle))
+    ]

@@ -17,7 +17,13 @@ from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
 from modules.personnel import carriere, normalisation, validation
-from modules.personnel.models import Agent, Enfant, EvenementCarriere, PieceJustificative
+from modules.personnel.models import (
+    Agent,
+    Enfant,
+    EvenementCarriere,
+    IndemniteAgent,
+    PieceJustificative,
+)
 from modules.unites import facade as unites
 from modules.unites.perimetres import Perimetre
 
@@ -152,6 +158,7 @@ def agent_dossier(*, perimetre: Perimetre, agent_id: int) -> Agent | None:
                 queryset=EvenementCarriere.objects.order_by("date_effet", "enregistre_le", "id"),
             ),
             Prefetch("pieces", queryset=PieceJustificative.objects.order_by("ajoute_le", "id")),
+            Prefetch("indemnites", queryset=IndemniteAgent.objects.order_by("du", "id")),
         )
         .first()
     )

@@ -317,7 +317,10 @@ def evenement_ajouter(
     reference: str = "",
     motif: str = "",
     source: str = SourceEvenement.SAISIE,
+    verifier_poste: bool = True,
 ) -> EvenementCarriere:
+    """`verifier_poste=False` for an act already visé by the Treasury: it is law, an
+    over-occupied post shows on the posts page instead of refusing it."""
     if nature in (NatureEvenement.CORRECTION, NatureEvenement.ANNULATION):
         raise ValidationError(_("Utilisez « corriger » ou « annuler » sur l'événement concerné."))
     if nature not in NatureEvenement.values:
@@ -341,7 +344,7 @@ def evenement_ajouter(
             auteur=auteur,
             **utiles,
         )
-        situation_rafraichir(agent)
+        situation_rafraichir(agent, verifier_poste=verifier_poste)
         audit_services.audit_record(
             actor=auteur,
             action="personnel.evenement_ajouter",
@@ -365,6 +368,9 @@ def evenement_corriger(
     valeurs: Mapping[str, Any],
     motif: str,
     perimetre: Perimetre | None,
+    source: str = SourceEvenement.SAISIE,
+    reference: str = "",
+    verifier_poste: bool = True,
 ) -> EvenementCarriere:
     """Supersede an event with a restated one (its whole values, at its own date)."""
     return _remplacer(
@@ -375,11 +381,19 @@ def evenement_corriger(
         valeurs=valeurs,
         motif=motif,
         perimetre=perimetre,
+        source=source,
+        reference=reference,
+        verifier_poste=verifier_poste,
     )
 
 
 def evenement_annuler(
-    *, auteur: str, evenement: EvenementCarriere, motif: str
+    *,
+    auteur: str,
+    evenement: EvenementCarriere,
+    motif: str,
+    source: str = SourceEvenement.SAISIE,
+    reference: str = "",
 ) -> EvenementCarriere:
     return _remplacer(
         auteur=auteur,
@@ -389,6 +403,9 @@ def evenement_annuler(
         valeurs={},
         motif=motif,
         perimetre=None,
+        source=source,
+        reference=reference,
+        verifier_poste=False,
     )
 
 
@@ -401,6 +418,9 @@ def _remplacer(
     valeurs: Mapping[str, Any],
     motif: str,
     perimetre: Perimetre | None,
+    source: str,
+    reference: str,
+    verifier_poste: bool,
 ) -> EvenementCarriere:
     if not motif.strip():
         raise ValidationError({"motif": _("Indiquez le motif : il reste dans l'historique.")})
@@ -425,11 +445,12 @@ def _remplacer(
             date_effet=date_effet,
             remplace=evenement,
             motif=motif,
-            source=SourceEvenement.SAISIE,
+            source=source,
+            reference=reference,
             auteur=auteur,
             **utiles,
         )
-        situation_rafraichir(agent)
+        situation_rafraichir(agent, verifier_poste=verifier_poste)
         audit_services.audit_record(
             actor=auteur,
             action=f"personnel.evenement_{nature}",

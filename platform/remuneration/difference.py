@@ -9,10 +9,11 @@ into a higher frais-professionnels or IR bracket.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
-from remuneration.bulletin import TOTAUX
+from remuneration.bulletin import TOTAUX, Bulletin
 from remuneration.erreurs import DonneeInvalide
 from remuneration.moteur import calculer
 from remuneration.parametres import FournisseurParametres
@@ -31,6 +32,42 @@ class LigneMois:
     apres: dict[str, int]
     delta: dict[str, int]
     parametres: dict[str, str]  # code -> version used for this month (after the act)
+    # delta by pay element code (TB, RES, AF, CMR, IR, an indemnity's code…), zeros left out
+    delta_elements: dict[str, int] = field(default_factory=dict)
+
+
+ZERO = dict.fromkeys(TOTAUX, 0)
+
+
+def _elements(bulletin: Bulletin | None) -> dict[str, int]:
+    if bulletin is None:
+        return {}
+    montants: dict[str, int] = {}
+    for element in bulletin.elements:
+        montants[element.code] = montants.get(element.code, 0) + element.montant_centimes
+    return montants
+
+
+def _ligne(
+    *, mois: date, rappel: bool, avant: Bulletin | None, apres: Bulletin | None
+) -> LigneMois:
+    t_avant = avant.totaux if avant else ZERO
+    t_apres = apres.totaux if apres else ZERO
+    e_avant, e_apres = _elements(avant), _elements(apres)
+    elements = {
+        code: e_apres.get(code, 0) - e_avant.get(code, 0)
+        for code in sorted(e_avant.keys() | e_apres.keys())
+        if e_apres.get(code, 0) != e_avant.get(code, 0)
+    }
+    return LigneMois(
+        mois=mois,
+        rappel=rappel,
+        avant=dict(t_avant),
+        apres=dict(t_apres),
+        delta={k: t_apres[k] - t_avant[k] for k in TOTAUX},
+        parametres=dict(source.parametres) if (source := apres or avant) else {},
+        delta_elements=elements,
+    )
 
 
 @dataclass(frozen=True)
@@ -39,6 +76,57 @@ class Difference:
     rappel: dict[str, int]  # sum of the deltas of the arrears months
     variation_mensuelle: dict[str, int]  # delta of the payment month
     mois_rappel: int
+
+    @property
+    def variation_elements(self) -> dict[str, int]:
+        """Delta by pay element of the payment month."""
+        courant = next((ligne for ligne in self.lignes if not ligne.rappel), None)
+        return dict(courant.delta_elements) if courant else {}
+
+    @property
+    def rappel_elements(self) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for ligne in self.lignes:
+            if ligne.rappel:
+                for code, montant in ligne.delta_elements.items():
+                    total[code] = total.get(code, 0) + montant
+        return {code: montant for code, montant in total.items() if montant}
+
+
+def _assembler(lignes: list[LigneMois]) -> Difference:
+    rappels = [ligne for ligne in lignes if ligne.rappel]
+    courant = next((ligne for ligne in lignes if not ligne.rappel), None)
+    return Difference(
+        lignes=tuple(lignes),
+        rappel={k: sum(ligne.delta[k] for ligne in rappels) for k in TOTAUX},
+        variation_mensuelle=dict(courant.delta) if courant else dict.fromkeys(TOTAUX, 0),
+        mois_rappel=len(rappels),
+    )
+
+
+def difference_mensuelle(
+    *,
+    mois: Sequence[tuple[date, Situation | None, Situation | None]],
+    mois_paiement: date,
+    parametres: FournisseurParametres,
+) -> Difference:
+    """Like `difference`, with each month's own before and after situations (a career moves
+    under a long arrears period) and None for a month without pay (before a recruitment,
+    after a retirement). Months before `mois_paiement` are arrears."""
+    lignes: list[LigneMois] = []
+    for premier, avant, apres in mois:
+        if premier.day != 1:
+            raise DonneeInvalide(champ="mois", message="les mois sont donnés par leur premier jour")
+        p = parametres(premier)
+        lignes.append(
+            _ligne(
+                mois=premier,
+                rappel=premier < mois_paiement,
+                avant=calculer(situation=avant, parametres=p) if avant else None,
+                apres=calculer(situation=apres, parametres=p) if apres else None,
+            )
+        )
+    return _assembler(lignes)
 
 
 def difference(
@@ -66,24 +154,13 @@ def difference(
     mois = du
     while mois <= au:
         p = parametres(mois)
-        b_avant = calculer(situation=avant, parametres=p)
-        b_apres = calculer(situation=apres, parametres=p)
         lignes.append(
-            LigneMois(
+            _ligne(
                 mois=mois,
                 rappel=mois < paiement,
-                avant=b_avant.totaux,
-                apres=b_apres.totaux,
-                delta={k: b_apres.totaux[k] - b_avant.totaux[k] for k in TOTAUX},
-                parametres=b_apres.parametres,
+                avant=calculer(situation=avant, parametres=p),
+                apres=calculer(situation=apres, parametres=p),
             )
         )
         mois = mois_suivant(mois)
-    rappels = [ligne for ligne in lignes if ligne.rappel]
-    courant = next((ligne for ligne in lignes if not ligne.rappel), None)
-    return Difference(
-        lignes=tuple(lignes),
-        rappel={k: sum(ligne.delta[k] for ligne in rappels) for k in TOTAUX},
-        variation_mensuelle=dict(courant.delta) if courant else dict.fromkeys(TOTAUX, 0),
-        mois_rappel=len(rappels),
-    )
+    return _assembler(lignes)

@@ -7,12 +7,12 @@ saved result: passing `connu_au` back replays it with the parameters as they wer
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from remuneration.bulletin import Bulletin
-from remuneration.difference import Difference, difference
+from remuneration.difference import Difference, difference, difference_mensuelle
 from remuneration.moteur import calculer
 from remuneration.situation import mois_lire, situation_lire
 from remuneration.sources import ParametresBase
@@ -45,4 +45,29 @@ def impact_calculer(
         au=au,
         mois_paiement=mois_paiement,
         parametres=source,
+    )
+
+
+def impact_mensuel(
+    *,
+    mois: Sequence[tuple[date, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    mois_paiement: date,
+    connu_au: datetime | None = None,
+    source: ParametresBase | None = None,
+) -> tuple[Difference, datetime]:
+    """An act's impact month by month: (month, input before, input after), None for a month
+    without pay. Returns the difference and the instant the parameters were read at (store it
+    with the act: passing it back as `connu_au` replays the computation)."""
+    parametres = source or ParametresBase(connu_au=connu_au)
+    lus = [
+        (
+            premier,
+            situation_lire(avant, jeu=parametres(premier).jeu) if avant is not None else None,
+            situation_lire(apres, jeu=parametres(premier).jeu) if apres is not None else None,
+        )
+        for premier, avant, apres in mois
+    ]
+    return (
+        difference_mensuelle(mois=lus, mois_paiement=mois_paiement, parametres=parametres),
+        parametres.connu_au,
     )

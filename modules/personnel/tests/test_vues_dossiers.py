@@ -326,9 +326,10 @@ def _compter(client, url, django_assert_num_queries, n):
 # List: tenant domain, session, user; sensitive/manage codes (2); grades; units to label (2);
 # budget posts; perimeter of the list (2); the page.
 REQUETES_LISTE = 24
-# Agent page: tenant domain, session, user; perimeter (2); agent + children, events, documents;
-# sensitive/manage codes (2); grades; units to label (2); pay parameters (a server-side cursor).
-REQUETES_FICHE = 29
+# Agent page: tenant domain, session, user; perimeter (2); agent + children, events, documents,
+# indemnities; sensitive/manage codes (2); grades; units to label (2); pay parameters (a
+# server-side cursor).
+REQUETES_FICHE = 31
 
 
 @pytest.mark.parametrize("population", [2, 40])
