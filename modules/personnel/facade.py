@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.personnel import (
@@ -24,7 +25,15 @@ from modules.personnel import (
     validation,
 )
 from modules.personnel.carriere import SituationAdministrative
-from modules.personnel.models import CHAMPS_SITUATION, Agent, PosteBudgetaire, SourceEvenement
+from modules.personnel.models import (
+    CHAMPS_SITUATION,
+    Agent,
+    EvenementCarriere,
+    NatureEvenement,
+    PosteBudgetaire,
+    SourceEvenement,
+    TypePiece,
+)
 from modules.unites.perimetres import TOUT, Perimetre
 
 __all__ = [
@@ -215,10 +224,13 @@ class IndemniteProjetee:
 
 @dataclass(frozen=True)
 class Projection:
-    """What an act would change, from the months it takes effect: situation fields, family,
-    indemnities, residence. Empty fields change nothing."""
+    """What an act would change: a career event it would add (at its date, with the situation
+    values it sets), events it would take back (a rectification or an annulation), family,
+    indemnities, residence. The caller gives it for the months the act covers."""
 
-    changements: dict[str, Any] = field(default_factory=dict)
+    evenement_date: date | None = None
+    evenement_valeurs: dict[str, Any] = field(default_factory=dict)
+    sans_evenements: tuple[int, ...] = ()
     conjoint_a_charge: bool | None = None
     enfants_ajoutes: tuple[EnfantProjete, ...] = ()
     enfants_deces: tuple[tuple[int, date], ...] = ()
@@ -237,22 +249,39 @@ class DossierPaie:
         self._evenements = list(agent.evenements.all()) if evenements is None else evenements
         self._enfants = list(agent.enfants.all()) if agent.pk else []
         self._indemnites = list(agent.indemnites.all()) if agent.pk else []
+        self._evenements_projetes: dict[int, tuple[Projection, list[Any]]] = {}
 
-    def situation(self, mois: date) -> SituationAdministrative:
-        return carriere.situation_plier(self._evenements, le=mois)
+    def _evenements_avec(self, projection: Projection) -> list[Any]:
+        cle = id(projection)  # a projection holds dicts: not hashable, and used as given
+        if cle not in self._evenements_projetes:
+            retires = set(projection.sans_evenements)
+            evenements = [e for e in self._evenements if e.id not in retires]
+            if projection.evenement_date is not None:
+                virtuel = EvenementCarriere(
+                    id=-1,
+                    nature=NatureEvenement.CORRECTION,
+                    date_effet=projection.evenement_date,
+                    enregistre_le=timezone.now(),
+                    **projection.evenement_valeurs,
+                )
+                evenements.append(virtuel)
+            self._evenements_projetes[cle] = (projection, evenements)
+        return self._evenements_projetes[cle][1]
+
+    def situation(
+        self, mois: date, projection: Projection | None = None
+    ) -> SituationAdministrative:
+        evenements = self._evenements if projection is None else self._evenements_avec(projection)
+        return carriere.situation_plier(evenements, le=mois)
 
     def entree(self, mois: date, projection: Projection | None = None) -> dict[str, Any] | None:
         """The engine's input for `mois` (None: this ordonnateur does not pay the agent)."""
-        situation = self.situation(mois)
+        situation = self.situation(mois, projection)
         enfants: list[Any] = list(self._enfants)
         indemnites: list[Any] = list(self._indemnites)
         conjoint = self._agent.conjoint_a_charge
         agent = self._agent
         if projection is not None:
-            if projection.changements:
-                situation = replace(
-                    situation, depuis=situation.depuis or mois, **projection.changements
-                )
             deces = dict(projection.enfants_deces)
             enfants = [
                 replace_enfant(e, deces[e.id]) if e.id in deces else e for e in enfants
@@ -517,3 +546,8 @@ def document_stocker(*, contenu: documents.Contenu, nom_fichier: str) -> documen
 
 def document_ouvrir(sha256: str) -> IO[bytes]:
     return documents.ouvrir(sha256)
+
+
+def types_pieces() -> dict[str, str]:
+    """Supporting-document types (code → label)."""
+    return {code: str(libelle) for code, libelle in TypePiece.choices}

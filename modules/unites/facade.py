@@ -11,12 +11,14 @@ from django.db.models import Count, Q
 from identity.habilitations import Habilitation
 from identity.permissions import Action, roles_for
 from modules.unites import selectors
+from modules.unites.models import Unite, UniteKind
 from modules.unites.perimetres import Perimetre
 
 __all__ = [
     "Perimetre",
     "UniteInfo",
     "codes_in_perimeter",
+    "sous_ordonnateur_de",
     "unite_codes",
     "unite_exists",
     "unite_list",
@@ -81,3 +83,18 @@ def unites_actives_nombre(*, perimeter: Perimetre) -> tuple[int, int]:
         actives=Count("id", filter=Q(active=True)), toutes=Count("id")
     )
     return int(compte["actives"]), int(compte["toutes"])
+
+
+def sous_ordonnateur_de(*, code: str) -> str:
+    """The code of the nearest sous-ordonnateur unit at or above `code` ("" when the unit
+    answers to the ordonnateur itself, or is unknown). Two small queries."""
+    chemin = Unite.objects.filter(code=code).values_list("chemin", flat=True).first()
+    if not chemin:
+        return ""
+    ancetres = [c for c in chemin.strip("/").split("/") if c]
+    trouves = set(
+        Unite.objects.filter(code__in=ancetres, kind=UniteKind.SOUS_ORDONNATEUR).values_list(
+            "code", flat=True
+        )
+    )
+    return next((c for c in reversed(ancetres) if c in trouves), "")

@@ -53,6 +53,9 @@ class Action(StrEnum):
     POSTES_VOIR = "postes.voir"
     POSTES_GERER = "postes.gerer"
     DEMARRAGE = "demarrage.gerer"
+    ACTES_VOIR = "actes.voir"
+    ACTES_REDIGER = "actes.rediger"
+    ACTES_VALIDER = "actes.valider"
 
 
 ALL_ROLES = frozenset(TENANT_ROLES)
@@ -73,6 +76,11 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.POSTES_GERER: frozenset({"admin", "budget"}),
     # The onboarding wizard: the organisation's profile and its setup checklist.
     Action.DEMARRAGE: frozenset({"admin"}),
+    # Acts: the gestionnaire drafts and corrects, the valideur validates and transmits (never
+    # the same person for one act: services refuse it), everyone else reads.
+    Action.ACTES_VOIR: ALL_ROLES,
+    Action.ACTES_REDIGER: frozenset({"admin", "gestionnaire"}),
+    Action.ACTES_VALIDER: frozenset({"valideur"}),
 }
 
 

@@ -72,6 +72,7 @@ TENANT_APPS = [
     "modules.unites",
     "modules.habilitations",
     "modules.personnel",
+    "modules.actes",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,0 +1,235 @@
+"""Actes de gestion (tenant schema): the act, its versions, its journey and its bordereaux.
+
+An act is drafted, validated, sent to the Treasury in a numbered bordereau, then visé or
+rejected by the Trésorier Ministériel. Each sending carries one **version** of the act; every
+response from the Treasury names the act and the version it concerns, and a rejected version
+stays rejected forever: the clerk corrects the act into a new version and sends it again.
+
+The state lives on `Acte` (`etat`), each change is a `Transition` row (who, when, why) plus an
+audit row; `VersionActe` keeps what was drafted (`donnees`), the checks' findings
+(`anomalies`) and the pecuniary impact computed by the engine with the parameters' instant
+(`impact`, `connu_au`). References to other modules are ids and codes, no foreign key leaves
+the module (ARCHITECTURE §3).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Etat(models.TextChoices):
+    BROUILLON = "brouillon", _("Brouillon")
+    VALIDE = "valide", _("Validé")
+    TRANSMIS = "transmis", _("Transmis")
+    PRIS_EN_CHARGE = "pris_en_charge", _("Pris en charge")
+    VISE = "vise", _("Visé")
+    REJETE = "rejete", _("Rejeté")
+    EN_SUSPENS = "en_suspens", _("En suspens")
+    INTEGRE_PAIE = "integre_paie", _("Intégré en paie")
+    ANNULE = "annule", _("Annulé")
+
+
+class Compteur(models.Model):
+    """Numbering sequences of the tenant (acts per year, bordereaux per emitter and year),
+    taken under a row lock so numbers are gapless and never given twice."""
+
+    cle = models.CharField(max_length=80, primary_key=True)
+    valeur = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.cle}={self.valeur}"
+
+
+class Acte(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    numero = models.CharField(_("numéro"), max_length=30, unique=True)
+    type_code = models.CharField(_("type d'acte"), max_length=40)
+    etat = models.CharField(_("état"), max_length=16, choices=Etat.choices, default=Etat.BROUILLON)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # Ready for validation (a draft the gestionnaire has submitted to the valideur).
+    soumis = models.BooleanField(_("soumis à validation"), default=False)
+    # The agent concerned (personnel's id; NULL for a recruitment until it is visé), with the
+    # unit that scopes the act to perimeters and a snapshot for lists.
+    agent_id = models.BigIntegerField(null=True, blank=True)
+    agent_ppr = models.CharField(_("PPR"), max_length=20, blank=True)
+    agent_nom = models.CharField(_("agent"), max_length=210, blank=True)
+    unite_code = models.CharField(_("unité"), max_length=30)
+    # The bordereau emitter: the sous-ordonnateur unit above the act's unit, or "" (the
+    # ordonnateur itself).
+    emetteur_code = models.CharField(_("émetteur"), max_length=30, blank=True)
+    date_effet = models.DateField(_("date d'effet"))
+    # Rectification and annulation acts name the visé act they change.
+    acte_origine = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectifie_par",
+        verbose_name=_("acte d'origine"),
+    )
+    bordereau = models.ForeignKey(
+        "Bordereau", on_delete=models.PROTECT, null=True, blank=True, related_name="actes"
+    )
+    numero_visa = models.CharField(_("numéro de visa"), max_length=40, blank=True)
+    vise_le = models.DateTimeField(_("visé le"), null=True, blank=True)
+    # Ids of the career events the visa wrote in the file (to rectify or cancel them later).
+    evenements = models.JSONField(default=list, blank=True)
+    cree_par = models.CharField(_("rédigé par"), max_length=255)
+    cree_le = models.DateTimeField(_("créé le"), auto_now_add=True)
+    modifie_le = models.DateTimeField(_("modifié le"), auto_now=True)
+    etat_depuis = models.DateTimeField(_("dans cet état depuis"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-modifie_le", "-id"]
+        verbose_name = _("acte de gestion")
+        verbose_name_plural = _("actes de gestion")
+        indexes = [
+            models.Index(fields=["etat", "unite_code", "-modifie_le"], name="acte_etat_unite"),
+            models.Index(fields=["type_code", "-modifie_le"], name="acte_type"),
+            models.Index(fields=["agent_id", "-modifie_le"], name="acte_agent"),
+            models.Index(fields=["unite_code", "-modifie_le"], name="acte_unite"),
+            models.Index(fields=["etat", "etat_depuis"], name="acte_age"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(etat="vise") | ~Q(numero_visa=""), name="acte_vise_a_un_visa"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero} ({self.type_code}, v{self.version})"
+
+
+class VersionActe(models.Model):
+    """One version of an act: what was drafted, what the checks found, what it costs."""
+
+    id = models.BigAutoField(primary_key=True)
+    acte = models.ForeignKey(Acte, on_delete=models.PROTECT, related_name="versions")
+    numero = models.PositiveIntegerField(_("version"))
+    donnees = models.JSONField(_("données"), default=dict)
+    date_effet = models.DateField(_("date d'effet"))
+    # [{"champ": …, "message": …, "bloquant": bool}]
+    anomalies = models.JSONField(default=list, blank=True)
+    # The engine's result (see impact.py) and the instant its parameters were read at.
+    impact = models.JSONField(default=dict, blank=True)
+    connu_au = models.DateTimeField(null=True, blank=True)
+    # Outcome of this version at the Treasury: "" (not answered), vise, rejete, en_suspens.
+    issue = models.CharField(max_length=16, blank=True)
+    transmise_le = models.DateTimeField(null=True, blank=True)
+    redigee_par = models.CharField(max_length=255)
+    redigee_le = models.DateTimeField(auto_now_add=True)
+    modifiee_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["acte", "numero"]
+        verbose_name = _("version d'acte")
+        constraints = [
+            models.UniqueConstraint(fields=["acte", "numero"], name="version_acte_unique"),
+            models.CheckConstraint(
+                condition=Q(issue__in=["", "vise", "rejete", "en_suspens"]),
+                name="version_issue_connue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.acte_id} v{self.numero}"
+
+
+class Transition(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    acte = models.ForeignKey(Acte, on_delete=models.PROTECT, related_name="transitions")
+    version = models.PositiveIntegerField()
+    de = models.CharField(max_length=16, choices=Etat.choices)
+    vers = models.CharField(max_length=16, choices=Etat.choices)
+    par = models.CharField(max_length=255)
+    le = models.DateTimeField(auto_now_add=True)
+    motif = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["le", "id"]
+        verbose_name = _("transition d'acte")
+
+    def __str__(self) -> str:
+        return f"{self.acte_id} v{self.version} {self.de}→{self.vers}"
+
+
+class Observation(models.Model):
+    """A coded observation of the Trésorier Ministériel on one version of an act."""
+
+    id = models.BigAutoField(primary_key=True)
+    acte = models.ForeignKey(Acte, on_delete=models.PROTECT, related_name="observations")
+    version = models.PositiveIntegerField()
+    code = models.CharField(_("code"), max_length=20)
+    champ = models.CharField(_("champ concerné"), max_length=60, blank=True)
+    texte = models.TextField(_("observation"))
+    recue_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "id"]
+        verbose_name = _("observation")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.texte[:40]}"
+
+
+class Bordereau(models.Model):
+    """A numbered transmission slip: the validated acts of one emitter sent together."""
+
+    id = models.BigAutoField(primary_key=True)
+    numero = models.CharField(_("numéro"), max_length=40, unique=True)
+    emetteur_code = models.CharField(_("émetteur"), max_length=30, blank=True)
+    cree_par = models.CharField(max_length=255)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    nombre_actes = models.PositiveIntegerField(default=0)
+    # Set by the exchange when the file leaves (#8); until then the bordereau is "prêt".
+    envoye_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cree_le", "-id"]
+        verbose_name = _("bordereau d'envoi")
+
+    def __str__(self) -> str:
+        return self.numero
+
+
+class LigneBordereau(models.Model):
+    """Which version of which act a bordereau carried (an act resent after a rejection is on
+    two bordereaux, each with its own version)."""
+
+    id = models.BigAutoField(primary_key=True)
+    bordereau = models.ForeignKey(Bordereau, on_delete=models.PROTECT, related_name="lignes")
+    acte = models.ForeignKey(Acte, on_delete=models.PROTECT, related_name="lignes_bordereau")
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["bordereau", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["acte", "version"], name="ligne_acte_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bordereau_id}: {self.acte_id} v{self.version}"
+
+
+class PieceActe(models.Model):
+    """A supporting document attached to an act (bytes in the tenant's document store)."""
+
+    id = models.BigAutoField(primary_key=True)
+    acte = models.ForeignKey(Acte, on_delete=models.PROTECT, related_name="pieces")
+    type_piece = models.CharField(_("type"), max_length=24)
+    nom_fichier = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    taille = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    ajoute_par = models.CharField(max_length=255)
+    ajoute_le = models.DateTimeField(auto_now_add=True)
+    retire = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["ajoute_le", "id"]
+        verbose_name = _("pièce de l'acte")
+
+    def __str__(self) -> str:
+        return self.nom_fichier

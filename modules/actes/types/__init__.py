@@ -1,0 +1,13 @@
+"""The catalogue of act types. Importing this package registers every type."""
+
+from modules.actes.types import (  # noqa: F401  (registration on import)
+    base,
+    carriere,
+    famille,
+    indemnites,
+    recrutement,
+    rectification,
+)
+from modules.actes.types.base import CATALOGUE, Anomalie, Champ, Contexte, Effet, TypeActe, type_get
+
+__all__ = ["CATALOGUE", "Anomalie", "Champ", "Contexte", "Effet", "TypeActe", "type_get"]
