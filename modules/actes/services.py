@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -306,16 +306,10 @@ def acte_reevaluer(*, perimetre: Perimetre, acte: Acte) -> Acte:
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _transition(
-    *,
-    acte: Acte,
-    vers: Etat,
-    partie: Partie,
-    auteur: str,
-    motif: str = "",
-    attendu: Iterable[str] | None = None,
-) -> Acte:
-    """Move a locked, re-read act (inside the caller's transaction)."""
+def _controler(
+    *, acte: Acte, vers: Etat, partie: Partie, attendu: Iterable[str] | None = None
+) -> Etat:
+    """Refuse a transition the locked, re-read act cannot make (nothing written)."""
     de = Etat(acte.etat)
     if attendu is not None and de not in set(attendu):
         raise ValidationError(
@@ -332,18 +326,50 @@ def _transition(
             _("Votre rôle ne permet pas de faire passer un acte de « %(de)s » à « %(vers)s ».")
             % {"de": de.label, "vers": vers.label}
         )
+    return de
+
+
+def _enregistrer(
+    *, acte: Acte, de: Etat, vers: Etat, auteur: str, motif: str = "", **audit: Any
+) -> Acte:
+    """Write a checked transition: the act's state, one transition row, one audit row."""
     acte.etat = vers
     acte.etat_depuis = timezone.now()
     acte.save()
     Transition.objects.create(
         acte=acte, version=acte.version, de=de, vers=vers, par=auteur, motif=motif
     )
-    _audit(acte, f"etat_{vers}", auteur, de=str(de), motif=motif)
+    _audit(acte, f"etat_{vers}", auteur, de=str(de), motif=motif, **audit)
     return acte
 
 
-def acte_soumettre(*, auteur: str, acte: Acte) -> Acte:
+def _transition(
+    *,
+    acte: Acte,
+    vers: Etat,
+    partie: Partie,
+    auteur: str,
+    motif: str = "",
+    attendu: Iterable[str] | None = None,
+    **audit: Any,
+) -> Acte:
+    """Move a locked, re-read act (inside the caller's transaction)."""
+    de = _controler(acte=acte, vers=vers, partie=partie, attendu=attendu)
+    return _enregistrer(acte=acte, de=de, vers=vers, auteur=auteur, motif=motif, **audit)
+
+
+def _role(partie: Partie, attendue: Partie, message: str) -> None:
+    if partie != attendue:
+        raise ValidationError(message)
+
+
+def acte_soumettre(*, auteur: str, acte: Acte, partie: Partie = Partie.GESTIONNAIRE) -> Acte:
     """The gestionnaire hands the draft to the valideurs."""
+    _role(
+        partie,
+        Partie.GESTIONNAIRE,
+        _("Seul un gestionnaire (rédacteur) soumet un brouillon à validation."),
+    )
     with transaction.atomic():
         acte = _verrouiller(acte)
         if acte.etat != Etat.BROUILLON:
@@ -371,7 +397,13 @@ def validation_obstacles(acte: Acte) -> list[str]:
     return obstacles
 
 
-def acte_valider(*, auteur: str, acte: Acte, motif: str = "") -> Acte:
+def acte_valider(
+    *, auteur: str, acte: Acte, motif: str = "", partie: Partie = Partie.VALIDEUR
+) -> Acte:
+    """The valideur signs a draft (not one they drafted: four-eyes). Of two valideurs at the
+    same moment, the second waits for the first's lock and is told the act is already
+    validated."""
+    _role(partie, Partie.VALIDEUR, _("Seul un valideur valide un acte."))
     with transaction.atomic():
         acte = _verrouiller(acte)
         if acte.etat == Etat.BROUILLON:
@@ -388,29 +420,29 @@ def acte_valider(*, auteur: str, acte: Acte, motif: str = "") -> Acte:
         return _transition(
             acte=acte,
             vers=Etat.VALIDE,
-            partie=Partie.VALIDEUR,
+            partie=partie,
             auteur=auteur,
             motif=motif,
             attendu=[Etat.BROUILLON],
         )
 
 
-def acte_renvoyer(*, auteur: str, acte: Acte, motif: str) -> Acte:
+def acte_renvoyer(*, auteur: str, acte: Acte, motif: str, partie: Partie = Partie.VALIDEUR) -> Acte:
     """The valideur sends a validated act (not yet transmitted) back to the drafter."""
+    _role(partie, Partie.VALIDEUR, _("Seul un valideur renvoie un acte validé au rédacteur."))
     if not motif.strip():
         raise ValidationError({"motif": _("Indiquez pourquoi l'acte est renvoyé au rédacteur.")})
     with transaction.atomic():
-        acte = _transition(
-            acte=_verrouiller(acte),
+        acte = _verrouiller(acte)
+        acte.soumis = False
+        return _transition(
+            acte=acte,
             vers=Etat.BROUILLON,
-            partie=Partie.VALIDEUR,
+            partie=partie,
             auteur=auteur,
             motif=motif,
             attendu=[Etat.VALIDE],
         )
-        acte.soumis = False
-        acte.save(update_fields=["soumis", "modifie_le"])
-    return acte
 
 
 def acte_annuler(*, auteur: str, acte: Acte, motif: str, partie: Partie) -> Acte:
@@ -422,23 +454,17 @@ def acte_annuler(*, auteur: str, acte: Acte, motif: str, partie: Partie) -> Acte
         )
 
 
-def acte_corriger(*, auteur: str, acte: Acte) -> Acte:
+def acte_corriger(*, auteur: str, acte: Acte, partie: Partie = Partie.GESTIONNAIRE) -> Acte:
     """After a rejection or a suspension: a new version (a copy of the answered one) goes back
     to draft; the answered version stays as it was, with its observations."""
     with transaction.atomic():
         acte = _verrouiller(acte)
-        precedente = version_courante(acte)
-        acte = _transition(
-            acte=acte,
-            vers=Etat.BROUILLON,
-            partie=Partie.GESTIONNAIRE,
-            auteur=auteur,
-            motif=_("Correction après réponse du Trésor (version %(v)d)") % {"v": acte.version},
-            attendu=[Etat.REJETE, Etat.EN_SUSPENS],
+        de = _controler(
+            acte=acte, vers=Etat.BROUILLON, partie=partie, attendu=[Etat.REJETE, Etat.EN_SUSPENS]
         )
+        precedente = version_courante(acte)
         acte.version += 1
         acte.soumis = False
-        acte.save(update_fields=["version", "soumis", "modifie_le"])
         VersionActe.objects.create(
             acte=acte,
             numero=acte.version,
@@ -449,13 +475,25 @@ def acte_corriger(*, auteur: str, acte: Acte) -> Acte:
             connu_au=precedente.connu_au,
             redigee_par=auteur,
         )
-        _audit(acte, "corriger", auteur, precedente=precedente.numero)
-    return acte
+        return _enregistrer(
+            acte=acte,
+            de=de,
+            vers=Etat.BROUILLON,
+            auteur=auteur,
+            motif=_("Correction après réponse du Trésor (version %(v)d)")
+            % {"v": precedente.numero},
+            precedente=precedente.numero,
+        )
 
 
-def bordereaux_constituer(*, auteur: str, actes: Sequence[Acte]) -> list[Bordereau]:
+def bordereaux_constituer(
+    *, auteur: str, actes: Sequence[Acte], partie: Partie = Partie.VALIDEUR
+) -> list[Bordereau]:
     """Transmit validated acts: one numbered bordereau per emitter (the ordonnateur or a
-    sous-ordonnateur), each act's current version on it. All or nothing."""
+    sous-ordonnateur), each act's current version on it. All or nothing: the acts are locked
+    in id order, so of two valideurs sending overlapping acts the second is refused, and the
+    bordereau numbers stay gapless (a refused transaction gives its numbers back)."""
+    _role(partie, Partie.VALIDEUR, _("Seul un valideur transmet des actes au Trésor."))
     if not actes:
         raise ValidationError(_("Choisissez au moins un acte validé à transmettre."))
     with transaction.atomic():
@@ -485,7 +523,7 @@ def bordereaux_constituer(*, auteur: str, actes: Sequence[Acte]) -> list[Bordere
                 _transition(
                     acte=acte,
                     vers=Etat.TRANSMIS,
-                    partie=Partie.VALIDEUR,
+                    partie=partie,
                     auteur=auteur,
                     motif=bordereau.numero,
                 )
@@ -527,7 +565,14 @@ def reponse_appliquer(
     observations). A response about another version than the act's current one, or that the
     state machine does not allow, is refused and changes nothing. The same response applied
     twice is a no-op (the exchange may deliver a file again)."""
-    cible = Etat(etat)
+    try:
+        cible = Etat(etat)
+    except ValueError:
+        raise ValidationError(_("Réponse du Trésor inconnue : %(e)s.") % {"e": etat}) from None
+    if cible not in (Etat.PRIS_EN_CHARGE, *etats.ISSUES):
+        raise ValidationError(
+            _("« %(e)s » n'est pas une réponse du Trésor sur un acte.") % {"e": cible.label}
+        )
     with transaction.atomic():
         acte = Acte.objects.select_for_update().filter(id=acte_id).first()
         if acte is None:
@@ -541,7 +586,7 @@ def reponse_appliquer(
                 % {"v": version, "numero": acte.numero, "c": acte.version}
             )
         courante = version_courante(acte)
-        if acte.etat == cible and (cible != Etat.VISE or acte.numero_visa == numero_visa):
+        if acte.etat == cible and (cible != Etat.VISE or acte.numero_visa == numero_visa.strip()):
             return acte  # already applied
         if courante.issue == "rejete":
             raise ValidationError(
@@ -555,15 +600,10 @@ def reponse_appliquer(
             raise ValidationError(_("Un visa sans numéro de visa est refusé."))
         if cible in (Etat.REJETE, Etat.EN_SUSPENS) and not observations:
             raise ValidationError(_("Un rejet ou une suspension doit porter des observations."))
+        de = _controler(acte=acte, vers=cible, partie=Partie.TRESOR)
+        audit: dict[str, Any] = {}
         if cible == Etat.VISE:
-            acte.numero_visa = numero_visa.strip()
-        acte = _transition(
-            acte=acte,
-            vers=cible,
-            partie=Partie.TRESOR,
-            auteur=auteur,
-            motif="; ".join(f"{o.code} {o.texte}" for o in observations)[:2000],
-        )
+            audit = _viser(acte, courante, numero_visa=numero_visa.strip(), auteur=auteur)
         for observation in observations:
             Observation.objects.create(
                 acte=acte,
@@ -575,13 +615,19 @@ def reponse_appliquer(
         if cible in etats.ISSUES:
             courante.issue = etats.ISSUES[cible]
             courante.save(update_fields=["issue", "modifiee_le"])
-        if cible == Etat.VISE:
-            _viser(acte, courante, numero_visa=numero_visa, auteur=auteur)
-    return acte
+        return _enregistrer(
+            acte=acte,
+            de=de,
+            vers=cible,
+            auteur=auteur,
+            motif="; ".join(f"{o.code} {o.texte}" for o in observations)[:2000],
+            **audit,
+        )
 
 
-def _viser(acte: Acte, version: VersionActe, *, numero_visa: str, auteur: str) -> None:
-    """Write the visé act into the agent's file (inside the visa's transaction)."""
+def _viser(acte: Acte, version: VersionActe, *, numero_visa: str, auteur: str) -> dict[str, Any]:
+    """Write the visé act into the agent's file (inside the visa's transaction, before its
+    transition row is written); what it wrote goes into the transition's audit row."""
     type_acte = _type(acte.type_code)
     ctx = contexte(
         perimetre=TOUT,
@@ -599,16 +645,41 @@ def _viser(acte: Acte, version: VersionActe, *, numero_visa: str, auteur: str) -
     acte.evenements = list(effet.evenements)
     if effet.agent_id is not None:
         acte.agent_id = effet.agent_id
-    acte.save()
-    _audit(acte, "viser", auteur, visa=numero_visa, evenements=list(effet.evenements))
+    return {"visa": numero_visa, "evenements": list(effet.evenements)}
 
 
 def acte_integrer_paie(*, acte_id: int, auteur: str = "tresor") -> Acte:
+    """The visé act reached the pay run (told by the exchange); applied twice, a no-op."""
     with transaction.atomic():
-        acte = Acte.objects.select_for_update().get(id=acte_id)
+        acte = Acte.objects.select_for_update().filter(id=acte_id).first()
+        if acte is None:
+            raise ValidationError(_("Acte %(id)s inconnu.") % {"id": acte_id})
         if acte.etat == Etat.INTEGRE_PAIE:
             return acte
         return _transition(acte=acte, vers=Etat.INTEGRE_PAIE, partie=Partie.TRESOR, auteur=auteur)
+
+
+def bordereau_marquer_envoye(
+    *, bordereau_id: int, envoye_le: datetime | None = None, auteur: str = "echange"
+) -> Bordereau:
+    """The exchange sent the bordereau's file to the Treasury. Marked once: a second call
+    (a retried sending) changes nothing."""
+    with transaction.atomic():
+        bordereau = Bordereau.objects.select_for_update().filter(id=bordereau_id).first()
+        if bordereau is None:
+            raise ValidationError(_("Bordereau %(id)s inconnu.") % {"id": bordereau_id})
+        if bordereau.envoye_le is not None:
+            return bordereau
+        bordereau.envoye_le = envoye_le or timezone.now()
+        bordereau.save(update_fields=["envoye_le"])
+        audit_services.audit_record(
+            actor=auteur,
+            action="actes.bordereau_envoye",
+            object_type="bordereau",
+            object_id=str(bordereau.id),
+            data={"numero": bordereau.numero, "envoye_le": bordereau.envoye_le.isoformat()},
+        )
+    return bordereau
 
 
 # --- supporting documents -------------------------------------------------------------------
