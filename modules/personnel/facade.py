@@ -100,6 +100,17 @@ def agent_resume(*, perimetre: Perimetre, agent_id: int) -> AgentResume | None:
     return _resume(agent) if agent else None
 
 
+def agent_resume_par_ppr(*, perimetre: Perimetre, ppr: str) -> AgentResume | None:
+    """The agent of this PPR in the perimeter (the acts pages' agent search)."""
+    agent = selectors.agent_get_par_ppr(perimetre=perimetre, ppr=ppr.strip())
+    return _resume(agent) if agent else None
+
+
+def postes_actifs() -> list[tuple[str, str]]:
+    """(code, label) of the active budget posts, for the acts' choice lists."""
+    return postes.postes_actifs()
+
+
 def situation_au(
     *, perimetre: Perimetre, agent_id: int, le: date
 ) -> SituationAdministrative | None:
