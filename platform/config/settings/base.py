@@ -37,6 +37,10 @@ INDIMAJ_SCHEME = env("INDIMAJ_SCHEME", "http")
 INDIMAJ_STATE_DIR = Path(env("INDIMAJ_STATE_DIR", "/var/lib/indimaj"))
 # Supporting documents, one directory per tenant schema (modules/personnel/documents.py).
 INDIMAJ_DOCUMENTS_DIR = Path(env("INDIMAJ_DOCUMENTS_DIR", str(INDIMAJ_STATE_DIR / "documents")))
+# The exchange gateway's directory drop (inbox/outbox/archive/quarantine per party) and the
+# key that encrypts the private signing keys at rest (defaults to SECRET_KEY in dev/tests).
+INDIMAJ_EXCHANGE_DIR = Path(env("INDIMAJ_EXCHANGE_DIR", str(INDIMAJ_STATE_DIR / "exchange")))
+INDIMAJ_EXCHANGE_MASTER_KEY = env("INDIMAJ_EXCHANGE_MASTER_KEY", "")
 # Supporting documents: PDF, JPEG or PNG up to this size (bytes).
 INDIMAJ_DOCUMENT_MAX_BYTES = env_int("INDIMAJ_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Personal-data access log (law 09-08): monthly partitions created ahead, kept this many months.
@@ -63,6 +67,7 @@ SHARED_APPS = [
     "referentiel",
     "console",
     "onboarding",
+    "exchange",
     # config's own management commands (paie, benchmark); it has no models
     "config",
 ]

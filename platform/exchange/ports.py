@@ -1,0 +1,52 @@
+"""The ports through which modules plug into the gateway (the kernel never imports a module).
+
+A module registers at start-up (its AppConfig.ready) one *receiver* per incoming stream: a
+function that applies a verified file's records inside the tenant's schema and the gateway's
+transaction, and returns counts. It may raise `RefusApplication` to send the whole file to
+quarantine with a readable reason (nothing is applied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from exchange.protocole.manifeste import Manifeste
+
+
+@dataclass
+class RapportApplication:
+    appliques: int = 0
+    ignores: int = 0  # records that change nothing (an older snapshot, a replayed response)
+    signales: int = 0  # records kept but flagged for review (unknown agent, disagreement)
+    remarques: list[str] = field(default_factory=list)  # readable, no personal data
+
+    def en_dict(self) -> dict[str, Any]:
+        return {
+            "appliques": self.appliques,
+            "ignores": self.ignores,
+            "signales": self.signales,
+            "remarques": self.remarques[:50],
+        }
+
+
+class RefusApplication(Exception):
+    """The module cannot apply this file at all; the message says why, for the operator."""
+
+
+class Recepteur(Protocol):
+    def __call__(
+        self, *, manifeste: Manifeste, enregistrements: Iterator[dict[str, Any]]
+    ) -> RapportApplication: ...
+
+
+RECEPTEURS: dict[str, Recepteur] = {}
+# Called after a file was applied for a tenant (notifications), outside the transaction.
+APRES_INTEGRATION: list[Callable[[str, Manifeste], None]] = []
+
+
+def recepteur_enregistrer(flux: str, recepteur: Recepteur) -> None:
+    if flux in RECEPTEURS and RECEPTEURS[flux] is not recepteur:
+        raise RuntimeError(f"un récepteur est déjà enregistré pour le flux {flux}")
+    RECEPTEURS[flux] = recepteur

@@ -1,0 +1,160 @@
+"""Record schemas of protocol v1 (§5) and their checker.
+
+A schema maps each field to (kind, required). Kinds: entier, texte, date (AAAA-MM-JJ), montant
+(decimal text, 2 decimals), booleen, objet (any JSON object), `objet:<name>` (a nested schema),
+`liste:<name>` (a list of nested records), `choix:<a|b|c>`. Unknown fields are ignored (minor
+versions add optional fields); a missing required field or a wrong type is an E-SCHEMA error
+naming the line and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from exchange.protocole.manifeste import ErreurProtocole
+
+Schema = Mapping[str, tuple[str, bool]]
+MONTANT = re.compile(r"^-?[0-9]{1,12}\.[0-9]{2}$")
+
+IMBRIQUES: dict[str, Schema] = {
+    "agent": {
+        "ppr": ("texte", True),
+        "cin": ("texte", False),
+        "nom": ("texte", True),
+        "prenom": ("texte", True),
+        "nom_ar": ("texte", False),
+        "prenom_ar": ("texte", False),
+        "date_naissance": ("date", False),
+    },
+    "piece": {"type": ("texte", True), "sha256": ("texte", True), "taille": ("entier", False)},
+    "observation": {"code": ("texte", True), "champ": ("texte", False), "texte": ("texte", True)},
+    "administrative": {
+        "grade": ("texte", False),
+        "echelle": ("texte", False),
+        "echelon": ("texte", False),
+        "indice": ("entier", False),
+        "position": ("texte", False),
+        "statut": ("texte", False),
+    },
+    "element": {"code": ("texte", True), "montant": ("montant", True)},
+    "pecuniaire": {
+        "elements": ("liste:element", True),
+        "brut": ("montant", True),
+        "net": ("montant", True),
+        "imputation": ("texte", False),
+    },
+}
+
+SCHEMAS: dict[str, Schema] = {
+    "actes": {
+        "acte_id": ("entier", True),
+        "version": ("entier", True),
+        "numero": ("texte", True),
+        "type": ("texte", True),
+        "date_effet": ("date", True),
+        "bordereau": ("texte", True),
+        "emetteur": ("texte", True),
+        "agent": ("objet:agent", True),
+        "situation_avant": ("objet", False),
+        "donnees": ("objet", True),
+        "pieces": ("liste:piece", True),
+        "impact": ("objet", False),
+    },
+    "reponses": {
+        "acte_id": ("entier", True),
+        "version": ("entier", True),
+        "numero": ("texte", True),
+        "etat": ("choix:pris_en_charge|vise|rejete|en_suspens", True),
+        "le": ("date", True),
+        "numero_visa": ("texte", False),
+        "observations": ("liste:observation", True),
+    },
+    "situations": {
+        "ppr": ("texte", True),
+        "le": ("date", True),
+        "etat": ("choix:present|sorti", True),
+        "administrative": ("objet:administrative", False),
+        "pecuniaire": ("objet:pecuniaire", False),
+    },
+    "effectifs": {
+        "ligne_budgetaire": ("texte", True),
+        "grade": ("texte", False),
+        "categorie": ("texte", False),
+        "postes_budgetes": ("entier", True),
+        "postes_occupes": ("entier", True),
+        "annee": ("entier", True),
+    },
+    "paie": {"ppr": ("texte", True)},  # reserved (issue 10)
+}
+
+
+def _type_ok(genre: str, valeur: Any) -> str | None:
+    """None when `valeur` is of kind `genre`, else what was expected."""
+    if genre == "entier":
+        return None if isinstance(valeur, int) and not isinstance(valeur, bool) else "entier"
+    if genre == "texte":
+        return None if isinstance(valeur, str) else "texte"
+    if genre == "booleen":
+        return None if isinstance(valeur, bool) else "booléen"
+    if genre == "objet":
+        return None if isinstance(valeur, dict) else "objet"
+    if genre == "date":
+        if isinstance(valeur, str):
+            try:
+                date.fromisoformat(valeur)
+                if len(valeur) == 10:
+                    return None
+            except ValueError:
+                pass
+        return "date AAAA-MM-JJ"
+    if genre == "montant":
+        return None if isinstance(valeur, str) and MONTANT.fullmatch(valeur) else "montant « 0.00 »"
+    if genre.startswith("choix:"):
+        permis = genre.removeprefix("choix:").split("|")
+        return None if valeur in permis else "une valeur parmi " + ", ".join(permis)
+    raise ValueError(f"genre de schéma inconnu : {genre}")
+
+
+def _verifier(schema: Schema, valeur: Any, *, ligne: int, chemin: str) -> None:
+    if not isinstance(valeur, dict):
+        raise ErreurProtocole(
+            "E-SCHEMA", f"ligne {ligne}{chemin} : objet JSON attendu", ligne=ligne
+        )
+    for champ, (genre, requis) in schema.items():
+        nom = f"{chemin}.{champ}" if chemin else champ
+        if champ not in valeur or valeur[champ] is None:
+            if requis:
+                raise ErreurProtocole(
+                    "E-SCHEMA", f"ligne {ligne}, champ « {nom} » obligatoire absent", ligne=ligne
+                )
+            continue
+        donnee = valeur[champ]
+        if genre.startswith("objet:"):
+            _verifier(
+                IMBRIQUES[genre.removeprefix("objet:")], donnee, ligne=ligne, chemin=f" {nom}"
+            )
+        elif genre.startswith("liste:"):
+            if not isinstance(donnee, list):
+                raise ErreurProtocole(
+                    "E-SCHEMA", f"ligne {ligne}, champ « {nom} » : liste attendue", ligne=ligne
+                )
+            for index, element in enumerate(donnee):
+                _verifier(
+                    IMBRIQUES[genre.removeprefix("liste:")],
+                    element,
+                    ligne=ligne,
+                    chemin=f"{nom}[{index}]",
+                )
+        elif attendu := _type_ok(genre, donnee):
+            raise ErreurProtocole(
+                "E-SCHEMA",
+                f"ligne {ligne}, champ « {nom} » : {attendu} attendu, reçu {donnee!r}",
+                ligne=ligne,
+            )
+
+
+def enregistrement_verifier(flux: str, enregistrement: Any, *, ligne: int) -> None:
+    _verifier(SCHEMAS[flux], enregistrement, ligne=ligne, chemin="")
