@@ -188,7 +188,8 @@ def acte_creer(
             unite_code = ctx.situation.unite_code
     else:
         unite_code = str(donnees.get("unite_code", ""))
-        if unite_code and unite_code not in _codes(perimetre):
+        codes = _codes(perimetre)
+        if unite_code and codes != "all" and unite_code not in codes:
             raise ValidationError({"unite_code": _("Cette unité n'est pas dans votre périmètre.")})
     if not unite_code:
         raise ValidationError({"unite_code": _("L'unité de l'agent est inconnue.")})
