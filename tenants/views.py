@@ -22,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_read_journal": can_read_journal,
             "can_manage_habilitations": permissions.allowed(held, Action.HABILITATIONS_VOIR),
             "can_onboard": permissions.allowed(held, Action.DEMARRAGE),
+            "can_draft_acts": permissions.allowed(held, Action.ACTES_REDIGER),
             "habilitations": sorted(held),
         },
     )

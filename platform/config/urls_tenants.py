@@ -15,5 +15,6 @@ urlpatterns = [
     path("unites/", include("modules.unites.urls")),
     path("habilitations/", include("modules.habilitations.urls")),
     path("personnel/", include("modules.personnel.urls")),
+    path("actes/", include("modules.actes.urls")),
     path("demarrage/", include("onboarding.assistant.urls")),
 ]

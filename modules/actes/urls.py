@@ -1,0 +1,41 @@
+"""Pages of the acts module."""
+
+from django.urls import URLPattern, path
+
+from modules.actes import views_acte, views_bordereaux, views_listes, views_redaction
+
+app_name = "actes"
+
+urlpatterns: list[URLPattern] = [
+    path("", views_listes.liste, name="liste"),
+    path("export.csv", views_listes.exporter, name="export_csv"),
+    path("a-traiter/", views_listes.a_traiter, name="a_traiter"),
+    path("a-traiter/compte/", views_listes.a_traiter_compte, name="a_traiter_compte"),
+    path("nouveau/", views_redaction.nouveau, name="nouveau"),
+    path("<int:acte_id>/", views_acte.acte, name="acte"),
+    path("<int:acte_id>/modifier/", views_redaction.modifier, name="modifier"),
+    path("<int:acte_id>/corriger/", views_redaction.corriger, name="corriger"),
+    path("<int:acte_id>/soumettre/", views_acte.soumettre, name="soumettre"),
+    path("<int:acte_id>/valider/", views_acte.valider, name="valider"),
+    path("<int:acte_id>/renvoyer/", views_acte.renvoyer, name="renvoyer"),
+    path("<int:acte_id>/annuler/", views_acte.annuler, name="annuler"),
+    path("<int:acte_id>/pieces/ajouter/", views_acte.piece_ajouter, name="piece_ajouter"),
+    path(
+        "<int:acte_id>/pieces/<int:piece_id>/",
+        views_acte.piece_telecharger,
+        name="piece_telecharger",
+    ),
+    path(
+        "<int:acte_id>/pieces/<int:piece_id>/retirer/",
+        views_acte.piece_retirer,
+        name="piece_retirer",
+    ),
+    path("transmission/", views_bordereaux.transmission, name="transmission"),
+    path("bordereaux/", views_bordereaux.bordereaux, name="bordereaux"),
+    path("bordereaux/<int:bordereau_id>/", views_bordereaux.bordereau, name="bordereau"),
+    path(
+        "bordereaux/<int:bordereau_id>/export.csv",
+        views_bordereaux.bordereau_exporter,
+        name="bordereau_export_csv",
+    ),
+]
