@@ -1,13 +1,29 @@
-"""Reads of reference data. Parameters are resolved bitemporally (see `resolution`)."""
+"""Reads of reference data. Parameters are resolved bitemporally (see `resolution`).
+
+Parameter sets are cached in the process: an act's impact reads one set per month of arrears,
+and every act of every tenant reads the same few (the referentiel is in the public schema,
+shared by the tenants). The cache is keyed on the month and on the *state* of the recordings
+known at the instant asked (`EtatParametres`: the latest recording instant, the number of
+recordings and the greatest id). Recordings are insert-only and their ids only grow, so any
+new recording — a correction, a reload, even one backdated — changes the state, and the next
+computation reads the new set; a replay at an older instant keeps its own state and so its
+own set. One aggregate query per computation decides the state; the sets themselves are read
+once per process.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from referentiel.models import Grade, Parametre, Territoire
-from referentiel.resolution import Enregistrement, JeuParametres, jeu_resoudre
+from referentiel.resolution import Enregistrement, JeuParametres, ValeurEnVigueur, jeu_resoudre
 
 
 def _enregistrement(row: Parametre) -> Enregistrement:
@@ -22,16 +38,88 @@ def _enregistrement(row: Parametre) -> Enregistrement:
     )
 
 
-def jeu_parametres(*, le: date, connu_au: datetime | None = None) -> JeuParametres:
+@dataclass(frozen=True)
+class EtatParametres:
+    """The recordings known at an instant, in three numbers: equal states, equal recordings.
+
+    `instant` is the latest recording instant at or before the instant asked (None: nothing
+    recorded); resolving at `instant` gives the same set as resolving at any later instant of
+    the same state, which is why a computation stores it as its `connu_au`."""
+
+    instant: datetime | None
+    nombre: int
+    dernier_id: int
+
+
+def parametres_etat(*, connu_au: datetime | None = None) -> EtatParametres:
+    """The state of the recordings known at `connu_au` (default: now); one aggregate query."""
+    lignes = Parametre.objects.filter(enregistre_le__lte=connu_au or timezone.now())
+    agregat = lignes.aggregate(instant=Max("enregistre_le"), nombre=Count("id"), dernier=Max("id"))
+    return EtatParametres(
+        instant=agregat["instant"], nombre=agregat["nombre"], dernier_id=agregat["dernier"] or 0
+    )
+
+
+_JEUX_MAX = 1024
+_jeux: OrderedDict[tuple[date, EtatParametres], Mapping[str, ValeurEnVigueur]] = OrderedDict()
+_jeux_verrou = threading.Lock()
+
+
+def jeux_cache_vider() -> None:
+    """Forget the cached sets (never needed for correctness: a new recording changes the key)."""
+    with _jeux_verrou:
+        _jeux.clear()
+
+
+def jeux_cache_taille() -> int:
+    return len(_jeux)
+
+
+def _jeu_lire(*, le: date, instant: datetime, dernier_id: int) -> Mapping[str, ValeurEnVigueur]:
+    """The set read from the database. `dernier_id` bounds the rows to those the state counted:
+    a recording committed between the state's query and this one is not mixed in."""
+    rows = Parametre.objects.filter(
+        valide_du__lte=le, enregistre_le__lte=instant, id__lte=dernier_id
+    )
+    return jeu_resoudre(
+        enregistrements=(_enregistrement(row) for row in rows.iterator()), le=le, connu_au=instant
+    ).valeurs
+
+
+def jeu_parametres(
+    *,
+    le: date,
+    connu_au: datetime | None = None,
+    etat: EtatParametres | None = None,
+    cache: bool = True,
+) -> JeuParametres:
     """Every parameter in force on `le`, as recorded at `connu_au` (default: now).
 
     Replaying a stored computation passes the instant it recorded, so later corrections do not
-    change its result."""
+    change its result. `etat`: the state at `connu_au` when the caller already has it (one
+    computation reads it once for all its months). `cache=False` reads the database (the
+    benchmarks' baseline)."""
     instant = connu_au or timezone.now()
-    rows = Parametre.objects.filter(valide_du__lte=le, enregistre_le__lte=instant)
-    return jeu_resoudre(
-        enregistrements=(_enregistrement(row) for row in rows.iterator()), le=le, connu_au=instant
-    )
+    if not cache:
+        rows = Parametre.objects.filter(valide_du__lte=le, enregistre_le__lte=instant)
+        return jeu_resoudre(
+            enregistrements=(_enregistrement(row) for row in rows.iterator()),
+            le=le,
+            connu_au=instant,
+        )
+    etat = etat or parametres_etat(connu_au=instant)
+    cle = (le, etat)
+    with _jeux_verrou:
+        valeurs = _jeux.get(cle)
+        if valeurs is not None:
+            _jeux.move_to_end(cle)
+    if valeurs is None:
+        valeurs = _jeu_lire(le=le, instant=instant, dernier_id=etat.dernier_id)
+        with _jeux_verrou:
+            _jeux[cle] = valeurs
+            while len(_jeux) > _JEUX_MAX:
+                _jeux.popitem(last=False)
+    return JeuParametres(le=le, connu_au=instant, valeurs=valeurs)
 
 
 def parametres_existent() -> bool:
