@@ -37,6 +37,11 @@ def _dechiffrer(chiffre: bytes, identifiant: str) -> bytes:
     return AESGCM(_maitre()).decrypt(chiffre[:12], chiffre[12:], identifiant.encode())
 
 
+def titulaire(partie: str) -> str:
+    """The party holding the keys: a sous-ordonnateur signs with its ordonnateur's key."""
+    return partie.split("/")[0]
+
+
 def cle_creer(*, partie: str, auteur: str, valide_du: datetime | None = None) -> Cle:
     """A new key pair for a party we sign for; the previous active key stays valid for
     verification during the overlap period."""
@@ -92,6 +97,7 @@ def cle_revoquer(*, identifiant: str, auteur: str, le: datetime | None = None) -
 def cle_signature(partie: str, *, le: datetime | None = None) -> tuple[str, bytes]:
     """(key id, private key) to sign with now: the newest key already valid."""
     instant = le or timezone.now()
+    partie = titulaire(partie)
     cle = (
         Cle.objects.filter(
             partie=partie,
@@ -115,7 +121,7 @@ def cle_publique(emetteur: str, identifiant: str, instant: datetime) -> bytes:
     cle = Cle.objects.filter(identifiant=identifiant).first()
     if cle is None:
         raise ErreurProtocole("E-CLE", f"clé {identifiant} inconnue")
-    if cle.partie != emetteur:
+    if cle.partie != titulaire(emetteur):
         raise ErreurProtocole("E-CLE", f"la clé {identifiant} n'appartient pas à {emetteur}")
     if cle.revoquee_le is not None and cle.revoquee_le <= instant:
         raise ErreurProtocole(
