@@ -63,7 +63,10 @@ def impact_calculer(
 ) -> tuple[dict[str, Any], datetime | None]:
     """(the impact as stored with the act version, the parameters' instant). An impact the
     engine cannot compute carries `erreur` (what to complete) and blocks validation."""
-    du = premier_mois(ctx.date_effet)
+    # A rectification or an annulation changes pay from the earlier of its own date and the
+    # date of the act it changes (a restated date moved later takes back the months between).
+    debut = min(ctx.date_effet, ctx.origine_date_effet or ctx.date_effet)
+    du = premier_mois(debut)
     courant = (aujourd_hui or timezone.localdate()).replace(day=1)
     paiement = max(courant, du)
     mois: list[date] = []
