@@ -109,6 +109,8 @@ def impact_calculer(
                 "net": ligne.delta["net"],
                 "avant_net": ligne.avant["net"],
                 "apres_net": ligne.apres["net"],
+                # the parameter versions this month was computed with (its own, not today's)
+                "parametres": dict(ligne.parametres),
             }
             for ligne in difference.lignes
         ],
