@@ -70,9 +70,28 @@ class JeuParametres:
         return {code: v.version for code, v in sorted(self.valeurs.items())}
 
     def empreinte(self) -> str:
-        """A short digest of the versions used: equal digests mean equal parameters."""
-        canonical = json.dumps(self.versions(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        """A short digest of the versions used: equal digests mean equal parameters.
+
+        Memoised on the instance (a set never changes, and a cached set serves every
+        computation of its month: the engine asks for the digest on each payslip)."""
+        deja: str | None = self.__dict__.get("_empreinte")
+        if deja is None:
+            canonical = json.dumps(self.versions(), sort_keys=True, separators=(",", ":"))
+            deja = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+            object.__setattr__(self, "_empreinte", deja)
+        return deja
+
+    def valeur_json(self, code: str) -> str:
+        """A parameter's value as canonical JSON (the explanation trace's form), memoised."""
+        memo: dict[str, str] | None = self.__dict__.get("_valeurs_json")
+        if memo is None:
+            memo = {}
+            object.__setattr__(self, "_valeurs_json", memo)
+        texte = memo.get(code)
+        if texte is None:
+            texte = json.dumps(self.valeur(code).valeur, ensure_ascii=False, sort_keys=True)
+            memo[code] = texte
+        return texte
 
 
 def jeu_resoudre(
