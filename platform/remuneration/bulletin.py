@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +109,7 @@ class Traceur:
         valeur = source = version = ""
         if parametre:
             v = self.p.jeu.valeur(parametre)
-            valeur = json.dumps(v.valeur, ensure_ascii=False, sort_keys=True)
+            valeur = self.p.jeu.valeur_json(parametre)
             source, version = v.source, v.version
             self.utilises[parametre] = version
         self.etapes.append(
