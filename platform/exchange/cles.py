@@ -6,8 +6,10 @@ AES-GCM under a key derived from `INDIMAJ_EXCHANGE_MASTER_KEY` (never stored in 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -134,3 +136,39 @@ def cle_publique(emetteur: str, identifiant: str, instant: datetime) -> bytes:
 
 def cles_publiques(partie: str) -> list[Cle]:
     return list(Cle.objects.filter(partie=partie).filter(Q(revoquee_le__isnull=True)))
+
+
+def cles_publier(*, racine: Path, partie: str) -> Path:
+    """Write the party's public keys where peers read them (`<racine>/<party>/cles-publiques.json`,
+    replaced atomically)."""
+    boite = racine / partie.replace(":", "-").replace("/", "-")
+    boite.mkdir(parents=True, exist_ok=True)
+    liste = [
+        {
+            "identifiant": c.identifiant,
+            "partie": c.partie,
+            "publique": signature.b64(bytes(c.publique)),
+            "valide_du": c.valide_du.isoformat(),
+        }
+        for c in Cle.objects.filter(partie=partie, revoquee_le__isnull=True).order_by("valide_du")
+    ]
+    temporaire = boite / ".cles-publiques.json.tmp"
+    temporaire.write_text(json.dumps(liste, indent=1), encoding="utf-8")
+    cible = boite / "cles-publiques.json"
+    temporaire.replace(cible)
+    return cible
+
+
+def cles_importer_liste(*, chemin: Path, auteur: str) -> int:
+    """Register the public keys a peer published (an operator's explicit step: keys are never
+    trusted from a file's own manifest). Returns how many keys the list holds."""
+    liste = json.loads(chemin.read_text(encoding="utf-8"))
+    for cle in liste:
+        cle_importer(
+            partie=cle["partie"],
+            identifiant=cle["identifiant"],
+            publique_b64=cle["publique"],
+            valide_du=datetime.fromisoformat(cle["valide_du"]),
+            auteur=auteur,
+        )
+    return len(liste)

@@ -1,0 +1,93 @@
+"""`python -m simulateur` (with `infra` and `platform` on PYTHONPATH):
+
+serve --racine DIR --etat DIR [--intervalle S]   run cycles until SIGTERM
+cycle --racine DIR --etat DIR [--situations]     one cycle, then exit (prints what it did)
+panne TYPE --etat DIR [--flux F] [--fois N]      misbehave on the next N files of a flux
+config --etat DIR KEY=VALUE…                     set taux_rejet, delai_reponse, …
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from simulateur.moteur import PANNES, Config, Simulateur
+
+
+def _config_ecrire(etat: Path, config: Config) -> None:
+    etat.mkdir(parents=True, exist_ok=True)
+    (etat / "config.json").write_text(json.dumps(config.__dict__, indent=1), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="simulateur", description="Simulateur Wadef@ujour")
+    commandes = parser.add_subparsers(dest="commande", required=True)
+    for nom in ("serve", "cycle"):
+        sous = commandes.add_parser(nom)
+        sous.add_argument("--racine", type=Path, required=True)
+        sous.add_argument("--etat", type=Path, required=True)
+        sous.add_argument("--intervalle", type=float, default=2.0)
+        sous.add_argument("--situations", action="store_true")
+    panne = commandes.add_parser("panne")
+    panne.add_argument("type", choices=PANNES)
+    panne.add_argument("--etat", type=Path, required=True)
+    panne.add_argument("--flux", default="reponses")
+    panne.add_argument("--fois", type=int, default=1)
+    config = commandes.add_parser("config")
+    config.add_argument("--etat", type=Path, required=True)
+    config.add_argument("valeurs", nargs="+")
+    args = parser.parse_args(argv)
+
+    if args.commande == "panne":
+        actuelle = Config.lire(args.etat / "config.json")
+        actuelle.pannes.append({"type": args.type, "flux": args.flux, "restant": args.fois})
+        _config_ecrire(args.etat, actuelle)
+        return 0
+    if args.commande == "config":
+        actuelle = Config.lire(args.etat / "config.json")
+        for valeur in args.valeurs:
+            cle, _sep, texte = valeur.partition("=")
+            if cle not in Config.__dataclass_fields__:
+                print(f"paramètre inconnu : {cle}", file=sys.stderr)
+                return 2
+            setattr(actuelle, cle, json.loads(texte) if texte[:1] in "0123456789[{-tf" else texte)
+        _config_ecrire(args.etat, actuelle)
+        return 0
+
+    simulateur = Simulateur(racine=args.racine, etat=args.etat)
+    if args.commande == "cycle":
+        for ligne in simulateur.cycle(situations=args.situations):
+            print(ligne)
+        return 0
+    arret = False
+
+    def arreter(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal arret
+        arret = True
+
+    signal.signal(signal.SIGTERM, arreter)
+    signal.signal(signal.SIGINT, arreter)
+    print(
+        f"simulateur {simulateur.config.partie} : racine {args.racine}, état {args.etat}",
+        flush=True,
+    )
+    dernieres_situations = time.monotonic()
+    while not arret:
+        situations = bool(simulateur.config.situations_toutes_les) and (
+            time.monotonic() - dernieres_situations >= simulateur.config.situations_toutes_les
+        )
+        if situations:
+            dernieres_situations = time.monotonic()
+        for ligne in simulateur.cycle(situations=situations):
+            print(ligne, flush=True)
+        time.sleep(args.intervalle)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
