@@ -78,7 +78,8 @@ class FiltresForm(forms.Form):
 class ChoixForm(forms.Form):
     """First step of a new act: its type and, unless it is a recruitment, the agent."""
 
-    type_code = forms.ChoiceField(label=_("Type d'acte"))
+    # named as the page's query parameter (`?type=…&agent=…`)
+    type = forms.ChoiceField(label=_("Type d'acte"))
     ppr = forms.CharField(
         label=_("PPR de l'agent"),
         required=False,
@@ -89,7 +90,7 @@ class ChoixForm(forms.Form):
 
     def __init__(self, *args: Any, types: Choix, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type_code"].choices = [VIDE, *types]  # type: ignore[attr-defined]
+        self.fields["type"].choices = [VIDE, *types]  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

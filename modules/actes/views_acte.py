@@ -3,7 +3,7 @@ the Treasury's observations, what changed since the answered version) and its ac
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -224,12 +224,14 @@ def _piece_or_404(acte: Acte, piece_id: int) -> PieceActe:
 def piece_telecharger(request: HttpRequest, acte_id: int, piece_id: int) -> HttpResponse:
     cible = acte_or_404(request, acte_id, Action.ACTES_VOIR)
     piece = _piece_or_404(cible, piece_id)
-    return FileResponse(
+    reponse = FileResponse(
         personnel.document_ouvrir(piece.sha256),
         as_attachment=True,
         filename=piece.nom_fichier,
         content_type=piece.content_type,
     )
+    # The permission decorator is typed for HttpResponse; Django serves any streaming response.
+    return cast(HttpResponse, reponse)
 
 
 @permissions.requires(Action.ACTES_REDIGER)

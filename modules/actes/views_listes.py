@@ -54,15 +54,15 @@ def liste(request: HttpRequest) -> HttpResponse:
         perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres
     )
     page = Paginator(actes, PAR_PAGE).get_page(request.GET.get("page"))
-    droits = presentation.Droits.depuis(held(request))
+    habilitations = held(request)
     contexte = {
         "form": form,
         "page": page,
         "lignes": lignes(page.object_list),
         "requete": _requete_sans_page(request),
         "maintenant": timezone.now(),
-        "peut_rediger": not droits.rediger.vide,
-        "peut_valider": not droits.valider.vide,
+        "peut_rediger": permissions.allowed(habilitations, Action.ACTES_REDIGER),
+        "peut_valider": permissions.allowed(habilitations, Action.ACTES_VALIDER),
     }
     if request.headers.get("HX-Request"):
         return render(request, "actes/_resultats.html", contexte)
@@ -129,9 +129,7 @@ def exporter(request: HttpRequest) -> HttpResponse:
     return reponse_csv(_csv_lignes(actes.iterator(chunk_size=500)), "actes.csv")
 
 
-def _a_traiter(
-    request: HttpRequest, droits: presentation.Droits | None = None
-) -> dict[str, Any]:
+def _a_traiter(request: HttpRequest, droits: presentation.Droits | None = None) -> dict[str, Any]:
     droits = droits or presentation.Droits.depuis(held(request))
     return selectors.a_traiter(
         perimetre_rediger=droits.rediger,

@@ -140,6 +140,8 @@ def nouveau(request: HttpRequest) -> HttpResponse:
     type_acte = type_get(request.GET.get("type", ""))
     origine = _origine(request) if type_acte is not None and type_acte.sur_acte else None
     agent_id, erreur_ppr = _agent_id(request, rediger)
+    if origine is not None:  # a rectification concerns the agent of the act it changes
+        agent_id = origine.agent_id
     agent = personnel.agent_resume(perimetre=rediger, agent_id=agent_id) if agent_id else None
     manque_agent = type_acte is not None and type_acte.concerne_agent and agent is None
     if type_acte is None or (origine is None and manque_agent):
