@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Max
+from django.db import connection
 from django.utils import timezone
 
 from referentiel.models import Grade, Parametre, Territoire
@@ -52,12 +52,17 @@ class EtatParametres:
 
 
 def parametres_etat(*, connu_au: datetime | None = None) -> EtatParametres:
-    """The state of the recordings known at `connu_au` (default: now); one aggregate query."""
-    lignes = Parametre.objects.filter(enregistre_le__lte=connu_au or timezone.now())
-    agregat = lignes.aggregate(instant=Max("enregistre_le"), nombre=Count("id"), dernier=Max("id"))
-    return EtatParametres(
-        instant=agregat["instant"], nombre=agregat["nombre"], dernier_id=agregat["dernier"] or 0
-    )
+    """The state of the recordings known at `connu_au` (default: now): one aggregate query,
+    written in SQL because it runs for every computation (the ORM's compilation cost more than
+    the query on a few hundred rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT max(enregistre_le), count(*), coalesce(max(id), 0) "  # noqa: S608
+            f'FROM "{Parametre._meta.db_table}" WHERE enregistre_le <= %s',
+            [connu_au or timezone.now()],
+        )
+        instant, nombre, dernier = cursor.fetchone()
+    return EtatParametres(instant=instant, nombre=nombre, dernier_id=dernier)
 
 
 _JEUX_MAX = 1024
