@@ -43,6 +43,8 @@ class Benchmark:
     executer: Callable[..., Resultat]
     # the size option's name: `--agents` for a population, `--unites` for a unit tree
     parametre: str = "agents"
+    # other options passed through when given (`actes`: `--agents`, the tenant's size)
+    options: tuple[str, ...] = ()
 
 
 def peak_rss_mb() -> float:
@@ -139,6 +141,21 @@ def _personnel(*, agents: int) -> Resultat:
     )
 
 
+def _actes(*, actes: int, agents: int | None = None) -> Resultat:
+    """The pecuniary impact of `actes` acts (six types, 0–24 months of arrears) on a throwaway
+    tenant of generated agents; both situations recomputed from scratch per month (file
+    reloaded, parameters re-read without cache) on a sample of the same acts as the baseline."""
+    from config import banc_actes
+
+    mesures = banc_actes.mesurer(actes=actes, agents=agents or 0, rss_mb=peak_rss_mb)
+    return Resultat(
+        params=mesures.params,
+        metrics=mesures.metrics,
+        ratio_vs_baseline=mesures.ratio_vs_baseline,
+        baseline=mesures.baseline,
+    )
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "onboarding": Benchmark(
         description="provisionnement de N organisations (pool de schémas) et mise à jour à vide, "
@@ -164,6 +181,14 @@ BENCHMARKS: dict[str, Benchmark] = {
         agents_par_defaut=300_000,
         executer=_personnel,
     ),
+    "actes": Benchmark(
+        description="impact pécuniaire de N actes (moteur, paramètres en cache) contre le "
+        "recalcul des deux situations de zéro pour chaque mois",
+        agents_par_defaut=1000,
+        executer=_actes,
+        parametre="actes",
+        options=("agents",),
+    ),
 }
 
 
@@ -175,6 +200,7 @@ class Command(BaseCommand):
         parser.add_argument("--agents", type=int, help="taille de la population")
         parser.add_argument("--unites", type=int, help="taille de l'arbre d'unités (jeton)")
         parser.add_argument("--tenants", type=int, help="nombre d'organisations (onboarding)")
+        parser.add_argument("--actes", type=int, help="nombre d'actes dont l'impact est calculé")
         parser.add_argument("--json", action="store_true", help="une ligne JSON en dernier")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -182,7 +208,8 @@ class Command(BaseCommand):
         taille = options[bench.parametre] or bench.agents_par_defaut
         if taille <= 0:
             raise CommandError(f"--{bench.parametre} doit être positif")
-        resultat = bench.executer(**{bench.parametre: taille})
+        extras = {nom: options[nom] for nom in bench.options if options.get(nom)}
+        resultat = bench.executer(**{bench.parametre: taille}, **extras)
         sortie = {
             "benchmark": options["name"],
             "params": resultat.params,
