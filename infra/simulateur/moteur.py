@@ -514,6 +514,9 @@ class Simulateur:
                 continue
             dossier = "a-redeposer" if prefixe == "dup" else "outbox"
             fichier = FichierEchange(self.depot.boite(self.config.partie, dossier) / base)
+            recu = FichierEchange(self.depot.boite(str(retard["destinataire"]), "inbox") / base)
+            if prefixe == "dup" and recu.signature.exists():
+                continue  # the second copy comes once the receiver has taken the first
             if fichier.signature.exists():
                 self.depot.deposer(fichier, destinataire=str(retard["destinataire"]))
             self.stockage.executer("DELETE FROM retard WHERE nom = ?", nom)
