@@ -181,11 +181,11 @@ def test_rediger_depuis_la_fiche_voir_l_impact_puis_soumettre(agent, connecter):
     mois_paiement = date.fromisoformat(version.impact["mois_paiement"])
     brut = _attendu_brut(agent, mois_paiement)
     ligne = re.search(
-        r"<th scope=\"row\">Salaire brut</th><td class=\"montant\">([^<]+)<", page.text
+        r'<th scope="row">Salaire brut</th><td class="montant"><bdi dir="ltr">([^<]+)<', page.text
     )
     assert ligne is not None
     assert ligne.group(1) == brut
-    assert f"Rappel de {version.impact['mois_rappel']} mois" in page.text
+    assert f"Rappel de {version.impact['mois_rappel']} mois : <bdi" in page.text
     assert "Soumettre à validation" in page.text
     agent.refresh_from_db()
     assert agent.echelon == "3"  # a draft changes nothing in the file
@@ -383,6 +383,18 @@ def test_rectification_proposee_sur_un_acte_vise(agent, rediger, connecter):
     assert formulaire.status_code == 200
     assert re.search(r'name="echelon"[^>]*value="4"', formulaire.text)
     assert 'name="motif"' in formulaire.text
+    reponse = client.post(
+        f"/actes/nouveau/?type=rectification&origine={acte.id}",
+        {"date_effet": "2026-02-01", "echelon": "4", "motif": "Date de l'arrêté"},
+    )
+    assert reponse.status_code == 302
+    rectification = Acte.objects.get(type_code="rectification")
+    assert (rectification.acte_origine_id, rectification.agent_id) == (acte.id, agent.id)
+    assert services.version_courante(rectification).donnees == {
+        "echelon": "4",
+        "motif": "Date de l'arrêté",
+    }
+    assert Acte.objects.get(id=acte.id).etat == Etat.VISE  # the visé act is untouched
 
 
 # --- lists ----------------------------------------------------------------------------------
