@@ -71,6 +71,19 @@ start() {
         "$VENV_BIN/python" "$REPO/manage.py" personnel demo --tenant "$code" --agents "${spec#*:}" \
             >>"$log" 2>&1 || die_with_log "$log" "personnel demo $code failed"
     done
+    # The Treasury simulator: its own process, storage and keys; only the protocol between us.
+    local echanges="${INDIMAJ_EXCHANGE_DIR:-$INDIMAJ_STATE_DIR/exchange}"
+    local tresor_etat="$INDIMAJ_STATE_DIR/simulateur"
+    install -d -m 755 "$echanges" "$tresor_etat"
+    [[ -f "$tresor_etat/config.json" ]] ||
+        printf '{"partie": "TGR:WADEF", "taux_rejet": 0.1, "delai_reponse": 10}\n' >"$tresor_etat/config.json"
+    start_process simulateur "simulateur serve" env PYTHONPATH="$REPO/infra:$REPO/platform" \
+        "$VENV_BIN/python" -m simulateur serve --racine "$echanges" --etat "$tresor_etat" --intervalle 5
+    wait_until 20 test -f "$echanges/TGR-WADEF/cles-publiques.json" ||
+        die_with_log "$LOG_DIR/demo-simulateur.log" "the Treasury simulator did not publish its key"
+    INDIMAJ_EXCHANGE_DIR="$echanges" "$VENV_BIN/python" "$REPO/manage.py" echange preparer \
+        --tresor TGR:WADEF >>"$LOG_DIR/demo-simulateur.log" 2>&1 ||
+        die_with_log "$LOG_DIR/demo-simulateur.log" "exchange keys could not be prepared"
     local binds=(-b "127.0.0.1:$INDIMAJ_WEB_PORT")
     # Chromium may try ::1 first for *.localhost: listen there too when the host has IPv6.
     [[ -n "$(ip -6 addr show lo 2>/dev/null)" ]] && binds+=(-b "[::1]:$INDIMAJ_WEB_PORT")
@@ -86,13 +99,15 @@ INDIMAJ demo is up.
   platform:  http://$INDIMAJ_APEX:$INDIMAJ_WEB_PORT/        (health: /healthz)
   Keycloak:  http://localhost:$INDIMAJ_KC_PORT/admin/      (admin / admin)
   mail sink: $INDIMAJ_STATE_DIR/mail/
-  logs:      $LOG_DIR/demo-{web,worker,scheduler}.log
+  Treasury:  simulator on $INDIMAJ_STATE_DIR/exchange (state in $INDIMAJ_STATE_DIR/simulateur)
+  logs:      $LOG_DIR/demo-{web,worker,scheduler,simulateur}.log
 $(sed 's/^/  /' "$DEMO_RUN/logins.txt")
 Stop with: make stop
 MSG
 }
 
 stop() {
+    stop_process simulateur "simulateur serve"
     stop_process scheduler run_scheduler
     stop_process worker dramatiq
     stop_process web gunicorn
@@ -100,7 +115,7 @@ stop() {
 
 status() {
     local rc=0 name pattern
-    for spec in web:gunicorn worker:dramatiq scheduler:run_scheduler; do
+    for spec in web:gunicorn worker:dramatiq scheduler:run_scheduler "simulateur:simulateur serve"; do
         name=${spec%%:*} pattern=${spec#*:}
         if pid=$(live_pid_from_file "$DEMO_RUN/$name.pid" "$pattern"); then
             printf '%-10s up    pid %s\n' "$name" "$pid"
