@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import views, views_cycle_de_vie
+from console import views, views_cycle_de_vie, views_echanges
 
 app_name = "console"
 
@@ -15,6 +15,13 @@ urlpatterns = [
         name="organisation-cycle",
     ),
     path("deploiement/", views.deploiement, name="deploiement"),
+    path("echanges/", views_echanges.flux, name="echanges"),
+    path("echanges/fichiers/", views_echanges.fichiers, name="echanges-fichiers"),
+    path(
+        "echanges/fichiers/<int:fichier_id>/decision",
+        views_echanges.fichier_decider,
+        name="echanges-decision",
+    ),
     path("jobs/", views.failed_jobs, name="failed-jobs"),
     path("jobs/<int:failed_job_id>/retry", views.failed_job_retry, name="failed-job-retry"),
 ]

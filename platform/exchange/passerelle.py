@@ -436,3 +436,22 @@ def sequence_sauter(
             object_id=str(sequence.id),
             data={"de": avant, "a": jusqu_a, "motif": motif},
         )
+
+
+def fichier_abandonner(*, ligne: Fichier, motif: str, auteur: str) -> None:
+    """An operator closes a held or quarantined file for good (reason kept in the audit)."""
+    if ligne.statut not in (Statut.RETENU, Statut.QUARANTAINE):
+        raise ValueError("seuls les fichiers retenus ou en quarantaine s'abandonnent")
+    if not motif.strip():
+        raise ValueError("indiquez le motif de la décision")
+    with transaction.atomic():
+        ligne.statut = Statut.ABANDONNE
+        ligne.rapport = f"{ligne.rapport}\nAbandonné par {auteur} : {motif}".strip()
+        ligne.save(update_fields=["statut", "rapport"])
+        audit_services.audit_record(
+            actor=auteur,
+            action="exchange.fichier_abandonner",
+            object_type="fichier",
+            object_id=str(ligne.id),
+            data={"motif": motif},
+        )
