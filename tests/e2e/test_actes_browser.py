@@ -180,6 +180,11 @@ def dossier(django_db_setup, django_db_blocker) -> Iterator[Agent]:
             Parametre.objects.all().delete()
 
 
+def numero_id(page: Any) -> str:
+    """The id of the only act row of the bordereau page."""
+    return str(page.locator("tr[id^=ligne-]").first.get_attribute("id")).removeprefix("ligne-")
+
+
 def _deconnecter(page: Any) -> None:
     page.get_by_role("button", name="Se déconnecter").click()
 
@@ -225,8 +230,21 @@ def test_rediger_voir_l_impact_soumettre_puis_un_valideur_valide(
     expect(page.locator("h1 .etat")).to_have_text("Validé")
     expect(page.locator("#historique")).to_contain_text("omar.valideur-a")
     page.screenshot(path=str(ARTIFACTS / "actes-valide.png"), full_page=True)
+    url_acte = page.url
+
+    page.goto(f"{A_HOME}actes/transmission/")
+    expect(page.get_by_label(numero)).to_be_checked()
+    page.get_by_role("button", name="Constituer les bordereaux et transmettre").click()
+    expect(page.locator("h1")).to_contain_text("Bordereau BE-")
+    expect(page.locator(f"#ligne-{numero_id(page)}")).to_contain_text("Transmis")
+    page.screenshot(path=str(ARTIFACTS / "actes-bordereau.png"), full_page=True)
+    page.goto(f"{A_HOME}actes/?q={PPR}")
+    expect(page.locator("#resultats tbody tr")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "actes-liste.png"), full_page=True)
 
     page.click("button[value=ar]")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#resultats tbody tr")).to_have_count(1)
+    page.goto(url_acte)
     expect(page.locator("#impact table.impact-totaux")).to_be_visible()
-    page.screenshot(path=str(ARTIFACTS / "actes-valide-ar.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "actes-transmis-ar.png"), full_page=True)

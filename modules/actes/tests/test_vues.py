@@ -474,3 +474,44 @@ def test_chaque_transition_laisse_une_trace_d_audit(agent, rediger, connecter):
     dernier = AuditEvent.objects.order_by("-seq").first()
     assert dernier is not None
     assert (dernier.action, dernier.actor) == ("actes.soumettre", "samira")
+
+
+@pytest.mark.parametrize(
+    ("type_code", "attendus"),
+    [
+        (
+            "recrutement",
+            [
+                r'<select name="grade_code"[^>]*>.*?<option value="ADM-2"',
+                r'<select name="unite_code"[^>]*>.*?<option value="FES-RH"',
+                r'<select name="poste_code"[^>]*>.*?<option value="P-ADM"',
+                r'<input type="date" name="date_naissance"',
+                r'name="commune_residence"[^>]*placeholder="04.421"',
+            ],
+        ),
+        (
+            "avancement_grade",
+            [
+                r'<select name="mode"',
+                r'name="echelon"[^>]*list="liste-echelons"',
+                r'<datalist id="liste-echelons"><option value="1">',
+            ],
+        ),
+        ("mutation", [r'<select name="unite_code"[^>]*>.*?<option value="DRH"']),
+        (
+            "situation_familiale",
+            [r'<input type="checkbox" name="conjoint_a_charge"', r'<select name="enfant"'],
+        ),
+        ("attribution_indemnite", [r'name="montant"[^>]*inputmode="decimal"']),
+        ("retrait_indemnite", [r'<select name="code"']),
+        ("mise_retraite", [r'<option value="limite_age" selected>']),
+    ],
+)
+def test_un_widget_par_genre_de_champ(agent, connecter, type_code, attendus):
+    client = connecter(("gestionnaire", None))
+    agent_param = "" if type_code == "recrutement" else f"&agent={agent.id}"
+    page = client.get(f"/actes/nouveau/?type={type_code}{agent_param}")
+    assert page.status_code == 200
+    for motif in attendus:
+        assert re.search(motif, page.text, re.S), motif
+    assert 'name="date_effet"' in page.text
