@@ -515,3 +515,31 @@ def test_un_widget_par_genre_de_champ(agent, connecter, type_code, attendus):
     for motif in attendus:
         assert re.search(motif, page.text, re.S), motif
     assert 'name="date_effet"' in page.text
+
+
+def test_la_page_de_l_acte_ne_fait_pas_plus_de_requetes_avec_son_histoire(
+    agent, rediger, connecter
+):
+    acte = rediger("avancement_echelon", agent=agent, echelon="4")
+    client = connecter(("gestionnaire", None), username="samira")
+    client.get(_acte(acte.id))
+
+    def compter() -> int:
+        with CaptureQueriesContext(connection) as requetes:
+            assert client.get(_acte(acte.id)).status_code == 200
+        return sum(1 for q in requetes.captured_queries if not q["sql"].startswith("SET "))
+
+    avant = compter()
+    for n in range(3):
+        services.piece_ajouter(
+            auteur="samira", acte=acte, type_piece="autre", contenu=PDF, nom_fichier=f"{n}.pdf"
+        )
+        services.acte_modifier(
+            auteur="samira",
+            perimetre=TOUT,
+            acte=acte,
+            date_effet=date(2026, 1, 1 + n),
+            brutes={"echelon": "4"},
+        )
+    services.acte_soumettre(auteur="samira", acte=acte)
+    assert compter() == avant
