@@ -19,7 +19,7 @@ from identity import permissions
 from identity.permissions import Action
 from modules.actes import forms, services
 from modules.actes.etats import Partie
-from modules.actes.models import Acte
+from modules.actes.models import Acte, Etat
 from modules.actes.types import Champ, Contexte, TypeActe, type_get
 from modules.actes.views import acte_or_404, acteur, attacher, messages_de, perimetre
 from modules.personnel import facade as personnel
@@ -211,6 +211,13 @@ def modifier(request: HttpRequest, acte_id: int) -> HttpResponse:
     type_acte = type_get(acte.type_code)
     if type_acte is None:
         raise Http404(_("Type d'acte inconnu."))
+    if acte.etat != Etat.BROUILLON:
+        messages.error(
+            request,
+            _("Cet acte est « %(etat)s » : seul un brouillon se modifie.")
+            % {"etat": Etat(acte.etat).label},
+        )
+        return vers_acte(acte)
     version = services.version_courante(acte)
     date_effet = _date(request.POST.get("date_effet"), version.date_effet)
     ctx = _contexte(

@@ -363,6 +363,13 @@ def test_rejet_observation_correction_et_changements(agent, rediger, connecter):
     assert (acte.version, acte.etat) == (2, Etat.BROUILLON)
     modif = client.post(_acte(acte.id, "modifier/"), {"date_effet": "2026-02-01", "echelon": "4"})
     assert modif.status_code == 302
+    services.acte_soumettre(auteur="samira", acte=acte)
+    services.acte_valider(auteur="karim.valideur", acte=acte)
+    fige = client.get(_acte(acte.id, "modifier/"), follow=True)
+    assert "Cet acte est « Validé » : seul un brouillon se modifie." in _texte(fige)
+    refuse = client.post(_acte(acte.id, "modifier/"), {"date_effet": "2026-03-01", "echelon": "4"})
+    assert refuse.status_code == 302
+    assert services.version_courante(acte).date_effet == date(2026, 2, 1)
     page = client.get(_acte(acte.id))
     changements = re.search(r'id="changements".*?</section>', page.text, re.S)
     assert changements is not None
