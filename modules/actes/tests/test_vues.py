@@ -550,3 +550,28 @@ def test_la_page_de_l_acte_ne_fait_pas_plus_de_requetes_avec_son_histoire(
         )
     services.acte_soumettre(auteur="samira", acte=acte)
     assert compter() == avant
+
+
+def test_renvoyer_un_acte_valide_au_redacteur_avec_un_motif(agent, rediger, connecter):
+    acte = rediger("avancement_echelon", agent=agent, echelon="4")
+    services.acte_soumettre(auteur="redacteur", acte=acte)
+    services.acte_valider(auteur="karim.valideur", acte=acte)
+    valideur = connecter(("valideur", None), username="karim.valideur")
+    assert "Renvoyer au rédacteur" in valideur.get(_acte(acte.id)).text
+    assert valideur.get(_acte(acte.id, "renvoyer/")).status_code == 200
+    sans_motif = valideur.post(_acte(acte.id, "renvoyer/"), {"motif": "  "})
+    assert sans_motif.status_code == 400
+    assert Acte.objects.get(id=acte.id).etat == Etat.VALIDE
+    fait = valideur.post(_acte(acte.id, "renvoyer/"), {"motif": "Date à revoir"})
+    assert fait.status_code == 302
+    acte.refresh_from_db()
+    assert (acte.etat, acte.soumis) == (Etat.BROUILLON, False)
+    derniere = acte.transitions.last()
+    assert derniere is not None
+    assert (derniere.de, derniere.vers, derniere.par, derniere.motif) == (
+        Etat.VALIDE,
+        Etat.BROUILLON,
+        "karim.valideur",
+        "Date à revoir",
+    )
+    assert "Date à revoir" in _texte(valideur.get(_acte(acte.id)))
