@@ -575,3 +575,17 @@ def test_renvoyer_un_acte_valide_au_redacteur_avec_un_motif(agent, rediger, conn
         "Date à revoir",
     )
     assert "Date à revoir" in _texte(valideur.get(_acte(acte.id)))
+
+
+def test_une_observation_sur_la_date_est_a_cote_de_la_date_une_seule_fois(
+    agent, rediger, connecter
+):
+    acte = rejeter(
+        rediger("avancement_echelon", agent=agent, echelon="4"),
+        code="OBS-03",
+        champ="date_effet",
+        texte="Date postérieure à l'arrêté",
+    )
+    page = _texte(connecter(("lecture", None)).get(_acte(acte.id)))
+    assert page.count("Date postérieure à l'arrêté") == 1
+    assert re.search(r'id="donnee-date_effet">01/01/2026.*?OBS-03', page, re.S)
