@@ -587,5 +587,6 @@ def test_une_observation_sur_la_date_est_a_cote_de_la_date_une_seule_fois(
         texte="Date postérieure à l'arrêté",
     )
     page = _texte(connecter(("lecture", None)).get(_acte(acte.id)))
-    assert page.count("Date postérieure à l'arrêté") == 1
+    # once next to the date (the history also quotes it as the rejection's reason)
+    assert page.count("Observation du Trésor OBS-03") == 1
     assert re.search(r'id="donnee-date_effet">01/01/2026.*?OBS-03', page, re.S)
