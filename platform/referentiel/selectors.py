@@ -172,3 +172,13 @@ def grade_libelles() -> dict[str, tuple[str, str]]:
             "code", "libelle_fr", "libelle_ar"
         )
     }
+
+
+def territoires_choix() -> list[tuple[str, str]]:
+    """(code, "code — nom (fr) / nom (ar)") of the territories, for residence choice lists."""
+    return [
+        (code, f"{code} — {fr} / {ar}")
+        for code, fr, ar in Territoire.objects.order_by("code").values_list(
+            "code", "nom_fr", "nom_ar"
+        )
+    ]
