@@ -102,6 +102,7 @@ class ChoixChamps:
     postes: Choix = field(default_factory=list)
     enfants: Choix = field(default_factory=list)
     indemnites: Choix = field(default_factory=list)
+    communes: Choix = field(default_factory=list)
 
     @property
     def par_genre(self) -> dict[str, Choix]:
@@ -111,6 +112,7 @@ class ChoixChamps:
             "poste": self.postes,
             "enfant": self.enfants,
             "indemnite": self.indemnites,
+            "commune": self.communes,
         }
 
 
@@ -135,8 +137,6 @@ def _champ_formulaire(champ: Champ, choix: ChoixChamps) -> forms.Field:
         attrs["inputmode"] = "decimal"
     elif champ.genre == "echelon":
         attrs.update(inputmode="numeric", list="liste-echelons")
-    elif champ.genre == "commune":
-        attrs["placeholder"] = "04.421"
     return forms.CharField(
         max_length=champ.longueur, widget=forms.TextInput(attrs=attrs), strip=True, **commun
     )

@@ -49,6 +49,8 @@ def _choix(
             for u in unites.unite_list(perimeter=rediger)
             if u.active
         ]
+    if "commune" in genres:
+        valeurs["communes"] = referentiel.territoires_choix()
     if "poste" in genres:
         valeurs["postes"] = [
             (code, f"{code} — {libelle}") for code, libelle in personnel.postes_actifs()

@@ -493,7 +493,7 @@ def test_chaque_transition_laisse_une_trace_d_audit(agent, rediger, connecter):
                 r'<select name="unite_code"[^>]*>.*?<option value="FES-RH"',
                 r'<select name="poste_code"[^>]*>.*?<option value="P-ADM"',
                 r'<input type="date" name="date_naissance"',
-                r'name="commune_residence"[^>]*placeholder="04.421"',
+                r'<select name="commune_residence"[^>]*>.*?<option value="04.421">04.421 — ',
             ],
         ),
         (
