@@ -386,3 +386,72 @@ class ImportPersonnel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nom_fichier} ({self.statut})"
+
+
+class SituationTresor(models.Model):
+    """An agent's latest situation as the Treasury holds it (from a `situations` file of the
+    exchange). The Treasury owns pay data: `pecuniaire` replaces the previous snapshot. The
+    `administrative` part is compared with the HR file and never written into it: each
+    difference opens an `EcartTresor` for the gestionnaires (ADR 0007 §8)."""
+
+    id = models.BigAutoField(primary_key=True)
+    ppr = models.CharField(_("PPR"), max_length=20, unique=True)
+    agent = models.ForeignKey(
+        Agent, on_delete=models.PROTECT, null=True, blank=True, related_name="situations_tresor"
+    )
+    le = models.DateField(_("situation au"))
+    present = models.BooleanField(_("dans les livres du Trésor"), default=True)
+    administrative = models.JSONField(default=dict, blank=True)
+    pecuniaire = models.JSONField(default=dict, blank=True)
+    fichier = models.CharField(max_length=200)
+    recu_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("situation selon le Trésor")
+
+    def __str__(self) -> str:
+        return f"{self.ppr} au {self.le}"
+
+
+class StatutEcart(models.TextChoices):
+    OUVERT = "ouvert", _("À examiner")
+    PRIS_EN_COMPTE = "pris_en_compte", _("Pris en compte")
+    ECARTE = "ecarte", _("Écarté")
+
+
+class EcartTresor(models.Model):
+    """A difference between the HR file and the Treasury's situation, or a PPR the Treasury
+    pays that the HR file does not know: a line of the gestionnaires' review queue."""
+
+    id = models.BigAutoField(primary_key=True)
+    agent = models.ForeignKey(
+        Agent, on_delete=models.PROTECT, null=True, blank=True, related_name="ecarts_tresor"
+    )
+    ppr = models.CharField(_("PPR"), max_length=20)
+    champ = models.CharField(_("champ"), max_length=20)
+    valeur_rh = models.CharField(_("dossier RH"), max_length=100, blank=True)
+    valeur_tresor = models.CharField(_("Trésor"), max_length=100, blank=True)
+    le = models.DateField(_("situation du Trésor au"))
+    fichier = models.CharField(max_length=200)
+    statut = models.CharField(
+        _("statut"), max_length=16, choices=StatutEcart.choices, default=StatutEcart.OUVERT
+    )
+    traite_par = models.CharField(max_length=255, blank=True)
+    traite_le = models.DateTimeField(null=True, blank=True)
+    motif = models.TextField(_("motif"), blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-cree_le", "id"]
+        verbose_name = _("écart avec le Trésor")
+        indexes = [models.Index(fields=["statut", "agent"], name="ecart_statut_agent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ppr", "champ", "valeur_tresor"],
+                condition=Q(statut="ouvert"),
+                name="ecart_ouvert_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ppr} {self.champ}: {self.valeur_rh} ≠ {self.valeur_tresor}"
