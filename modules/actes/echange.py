@@ -13,14 +13,17 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_tenant_model
 
 from exchange import facade as echange
 from exchange.ports import RapportApplication
 from exchange.protocole.manifeste import Manifeste
 from modules.actes import services
-from modules.actes.models import Acte, Bordereau, LigneBordereau
+from modules.actes.models import Acte, Bordereau, Etat, LigneBordereau, Transition
+from modules.notifications import facade as notifications
 from modules.personnel import facade as personnel
 from modules.unites.perimetres import TOUT
 
@@ -145,6 +148,7 @@ def reponses_recevoir(
     response the act cannot take any more (another version, an unknown act) is ignored with a
     remark: it contradicts no data, so it does not block the file."""
     rapport = RapportApplication()
+    touches: dict[int, str] = {}  # act id → state it was moved to
     for numero, enregistrement in enumerate(enregistrements, start=1):
         observations = [
             services.ObservationRecue(code=o["code"], texte=o["texte"], champ=o.get("champ") or "")
@@ -165,4 +169,36 @@ def reponses_recevoir(
             rapport.remarques.append(f"ligne {numero} : {' '.join(erreur.messages)}")
             continue
         rapport.appliques += 1
+        touches[int(enregistrement["acte_id"])] = str(enregistrement["etat"])
+    _notifier(touches)
     return rapport
+
+
+def _notifier(touches: dict[int, str]) -> None:
+    """One notification per person concerned (who drafted, who validated) summing up what the
+    Treasury answered on their acts; sent with the file's transaction."""
+    if not touches:
+        return
+    actes = {a.id: a for a in Acte.objects.filter(id__in=list(touches))}
+    valideurs = dict(
+        Transition.objects.filter(acte_id__in=list(touches), vers=Etat.VALIDE)
+        .order_by("acte_id", "le")
+        .values_list("acte_id", "par")
+    )
+    par_personne: dict[str, list[str]] = {}
+    for acte_id, etat in sorted(touches.items()):
+        acte = actes[acte_id]
+        ligne = f"{acte.numero} — {Etat(etat).label}"
+        if etat == Etat.VISE:
+            ligne += f" ({acte.numero_visa})"
+        for personne in {acte.cree_par, valideurs.get(acte_id, "")} - {""}:
+            par_personne.setdefault(personne, []).append(ligne)
+    lien = reverse("actes:liste")
+    for personne, lignes in par_personne.items():
+        notifications.notifier(
+            destinataires=[personne],
+            categorie="actes.reponse",
+            titre=_("Réponse du Trésor sur %(n)d acte(s)") % {"n": len(lignes)},
+            texte="\n".join(lignes),
+            lien=lien,
+        )

@@ -16,5 +16,6 @@ urlpatterns = [
     path("habilitations/", include("modules.habilitations.urls")),
     path("personnel/", include("modules.personnel.urls")),
     path("actes/", include("modules.actes.urls")),
+    path("notifications/", include("modules.notifications.urls")),
     path("demarrage/", include("onboarding.assistant.urls")),
 ]

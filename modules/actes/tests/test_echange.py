@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core import mail
 
 from exchange import cles, passerelle
 from exchange.depot import Depot
@@ -16,6 +17,7 @@ from exchange.protocole.fichiers import enregistrements_lire, fichier_verifier
 from modules.actes import echange, services
 from modules.actes.models import Acte, Bordereau, Etat
 from modules.actes.tests.conftest import joindre_pieces
+from modules.notifications.models import Notification
 from modules.personnel.models import Agent, EvenementCarriere
 
 TRESOR = "TGR:WADEF"
@@ -97,6 +99,13 @@ def test_bordereau_emis_puis_reponses_appliquees(
     assert Agent.objects.get(ppr=second.agent_ppr).echelon == "3"
     evenement = EvenementCarriere.objects.get(reference=premier.numero)
     assert evenement.source == "acte"
+    # The people concerned are told, in the app and by e-mail when the address is known.
+    notes = {n.destinataire: n for n in Notification.objects.all()}
+    assert set(notes) == {"redacteur", "valideur"}
+    assert notes["valideur"].titre == "Réponse du Trésor sur 2 acte(s)"
+    assert f"{premier.numero} — Visé (VISA-77)" in notes["valideur"].texte
+    assert f"{second.numero} — Rejeté" in notes["valideur"].texte
+    assert mail.outbox == []  # these test users have no e-mail address
 
 
 def test_reponse_sur_une_version_perimee_ignoree(

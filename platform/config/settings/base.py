@@ -78,6 +78,7 @@ TENANT_APPS = [
     "modules.habilitations",
     "modules.personnel",
     "modules.actes",
+    "modules.notifications",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

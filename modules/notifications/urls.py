@@ -1,0 +1,10 @@
+from django.urls import path
+
+from modules.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notifications, name="liste"),
+    path("lues", views.marquer_lues, name="marquer_lues"),
+]
