@@ -17,5 +17,6 @@ urlpatterns = [
     path("personnel/", include("modules.personnel.urls")),
     path("actes/", include("modules.actes.urls")),
     path("notifications/", include("modules.notifications.urls")),
+    path("echanges/", include("modules.echanges.urls")),
     path("demarrage/", include("onboarding.assistant.urls")),
 ]

@@ -56,6 +56,7 @@ class Action(StrEnum):
     ACTES_VOIR = "actes.voir"
     ACTES_REDIGER = "actes.rediger"
     ACTES_VALIDER = "actes.valider"
+    ECHANGES_VOIR = "echanges.voir"
 
 
 ALL_ROLES = frozenset(TENANT_ROLES)
@@ -81,6 +82,8 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.ACTES_VOIR: ALL_ROLES,
     Action.ACTES_REDIGER: frozenset({"admin", "gestionnaire"}),
     Action.ACTES_VALIDER: frozenset({"valideur"}),
+    # The tenant's exchange files with the Treasury (they carry PPRs, pay, acts' contents).
+    Action.ECHANGES_VOIR: frozenset({"admin", "gestionnaire", "valideur", "paie"}),
 }
 
 

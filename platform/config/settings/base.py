@@ -79,6 +79,7 @@ TENANT_APPS = [
     "modules.personnel",
     "modules.actes",
     "modules.notifications",
+    "modules.echanges",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
