@@ -45,9 +45,13 @@ def telecharger(request: HttpRequest, fichier_id: int) -> HttpResponse:
     charge = FichierEchange(Path(ligne.chemin)).charge
     if not charge.exists():
         raise Http404
-    return FileResponse(
+    reponse = FileResponse(
         charge.open("rb"),
         as_attachment=True,
         filename=charge.name,
         content_type="application/jsonl",
     )
+    reponse["X-Content-Type-Options"] = "nosniff"
+    reponse["Cache-Control"] = "private, no-store"
+    # A streamed response; permissions.requires is typed for plain pages.
+    return cast(HttpResponse, reponse)
