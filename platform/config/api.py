@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from identity.api_auth import bearer
+from modules.actes.api import router as actes_router
 from modules.personnel.api import router as personnel_router
 from modules.unites.api import router as unites_router
 from tenants.api import router as journal_router
@@ -20,3 +21,4 @@ api = NinjaAPI(
 api.add_router("/journal", journal_router)
 api.add_router("/unites", unites_router)
 api.add_router("/personnel", personnel_router)
+api.add_router("/actes", actes_router)
