@@ -388,3 +388,22 @@ def test_etat_vise_sans_rien_avant(creer_agent: Creer, rediger: Rediger) -> None
     acte = rediger("avancement_echelon", agent=agent, echelon="4")
     assert acte.etat == Etat.BROUILLON
     assert Agent.objects.get(id=agent.id).echelon == "3"
+
+
+def test_echelon_d_un_dossier_a_indice_explicite(creer_agent: Creer, rediger: Rediger) -> None:
+    """Imported files carry the indice: the act must set the new échelon's indice, or the old
+    one would keep paying the agent as before (impact and file)."""
+    agent = creer_agent(
+        date_effet=date(2020, 1, 1), commune_residence="04.421", situation={"indice": 403}
+    )
+    acte = rediger("avancement_echelon", agent=agent, date_effet=date(2026, 1, 1), echelon="4")
+    golden = attendu(
+        date(2026, 1, 1),
+        lambda m: entree(m, indice=403),
+        lambda m: entree(m, echelon="4", indice=436),
+    )
+    verifier_impact(_version(acte).impact, golden)
+    assert golden.variation["traitement_base"] > 0
+    jusqu_au_visa(acte)
+    agent.refresh_from_db()
+    assert (agent.echelon, agent.indice) == ("4", 436)

@@ -95,8 +95,24 @@ class Titularisation(ActeCarriere):
     def valeurs(self, ctx: Contexte, donnees: Mapping[str, Any]) -> dict[str, Any]:
         valeurs: dict[str, Any] = {"statut": "titulaire"}
         if donnees.get("echelon"):
-            valeurs["echelon"] = donnees["echelon"]
+            valeurs["echelon"] = str(donnees["echelon"])
+            grade = ctx.situation.grade_code if ctx.situation else ""
+            valeurs.update(_indice(grade, valeurs["echelon"], ctx))
         return valeurs
+
+
+def _indice(grade: str, echelon: str, ctx: Contexte) -> dict[str, Any]:
+    """For a file that carries an explicit indice (imported files do): the grid's indice of
+    the new échelon at the act's date. The file keeps an explicit indice until an event sets
+    another, so without it the old indice would keep paying the agent as before, in the impact
+    and after the visa. A file without one lets the grid decide (nothing added)."""
+    if ctx.situation is None or not ctx.situation.indice or not grade:
+        return {}
+    classement = communs.classement(grade, ctx.date_effet)
+    ligne = (
+        communs.echelon_ligne(classement["grille"], echelon, ctx.date_effet) if classement else None
+    )
+    return {"indice": int(ligne["indice"])} if ligne and ligne.get("indice") else {}
 
 
 def _echelon_dans_grille(grade: str, echelon: str, ctx: Contexte) -> list[Anomalie]:
@@ -199,7 +215,9 @@ class AvancementEchelon(ActeCarriere):
         return anomalies + communs.doublon(ctx, self.code)
 
     def valeurs(self, ctx: Contexte, donnees: Mapping[str, Any]) -> dict[str, Any]:
-        return {"echelon": str(donnees["echelon"])}
+        echelon = str(donnees["echelon"])
+        grade = ctx.situation.grade_code if ctx.situation else ""
+        return {"echelon": echelon, **_indice(grade, echelon, ctx)}
 
     def resume(self, donnees: Mapping[str, Any]) -> str:
         return _("échelon %(e)s") % {"e": donnees.get("echelon", "")}
@@ -306,6 +324,7 @@ class AvancementGrade(ActeCarriere):
             valeurs["corps_code"] = corps
         if donnees.get("poste_code"):
             valeurs["poste_code"] = donnees["poste_code"]
+        valeurs.update(_indice(str(donnees["grade_code"]), valeurs["echelon"], ctx))
         return valeurs
 
     def resume(self, donnees: Mapping[str, Any]) -> str:
