@@ -112,7 +112,8 @@ def _indice(grade: str, echelon: str, ctx: Contexte) -> dict[str, Any]:
     ligne = (
         communs.echelon_ligne(classement["grille"], echelon, ctx.date_effet) if classement else None
     )
-    return {"indice": int(ligne["indice"])} if ligne and ligne.get("indice") else {}
+    indice = ligne.get("indice") if ligne else None
+    return {"indice": int(indice)} if indice else {}
 
 
 def _echelon_dans_grille(grade: str, echelon: str, ctx: Contexte) -> list[Anomalie]:
