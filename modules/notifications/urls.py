@@ -6,5 +6,4 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.notifications, name="liste"),
-    path("lues", views.marquer_lues, name="marquer_lues"),
 ]

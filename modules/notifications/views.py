@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from identity import permissions
 from identity.permissions import Action
@@ -15,7 +14,11 @@ from modules.notifications import selectors, services
 
 @permissions.requires(Action.ACCUEIL_VOIR)
 def notifications(request: HttpRequest) -> HttpResponse:
+    """GET: the list. POST: everything marked read, then the list again."""
     moi = str(request.user.get_username())
+    if request.method == "POST":
+        services.notifications_marquer_lues(destinataire=moi)
+        return HttpResponseRedirect(reverse("notifications:liste"))
     page = Paginator(selectors.notifications_de(destinataire=moi), 50).get_page(
         request.GET.get("page")
     )
@@ -24,10 +27,3 @@ def notifications(request: HttpRequest) -> HttpResponse:
         "notifications/liste.html",
         {"page": page, "non_lues": selectors.non_lues_nombre(destinataire=moi)},
     )
-
-
-@require_POST
-@permissions.requires(Action.ACCUEIL_VOIR)
-def marquer_lues(request: HttpRequest) -> HttpResponse:
-    services.notifications_marquer_lues(destinataire=str(request.user.get_username()))
-    return HttpResponseRedirect(reverse("notifications:liste"))

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from config import health
+from config import echange_https, health
 from console.admin_site import site as admin_site
 from tenants import views as tenant_views
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("console/", include("console.urls")),
     path("acces-assiste/", include("identity.urls_platform")),
     path("django-admin/", admin_site.urls),
+    path("exchange/v1/fichiers", echange_https.fichier_deposer, name="echange-deposer"),
+    path("exchange/v1/boite", echange_https.fichiers_lister, name="echange-lister"),
+    path(
+        "exchange/v1/boite/<str:nom>/<str:partie>",
+        echange_https.fichier_lire,
+        name="echange-lire",
+    ),
 ]

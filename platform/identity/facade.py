@@ -341,3 +341,49 @@ def habilitation_copy_refresh(*, alias: str) -> int:
     from identity import habilitation_copies
 
     return habilitation_copies.tenant_habilitations_reconcile(alias=alias)
+
+
+# --- Exchange parties on HTTPS (ADR 0007 §9) --------------------------------------------------
+
+ROLE_ECHANGE = "tgr-echange"
+ECHANGE_CLIENT_PREFIX = "echange-"
+
+
+def echange_client_id(partie: str) -> str:
+    """The Keycloak client of an exchange party (`TGR:WADEF` → `echange-TGR-WADEF`)."""
+    return ECHANGE_CLIENT_PREFIX + partie.replace(":", "-").replace("/", "-")
+
+
+def echange_client_ensure(*, partie: str) -> tuple[str, str]:
+    """A confidential client for a party that exchanges files over HTTPS, its service account
+    holding the realm role `tgr-echange`; returns (client_id, secret)."""
+    admin = keycloak_admin.admin_client()
+    client_id = echange_client_id(partie)
+    admin.create_realm_role({"name": ROLE_ECHANGE}, skip_exists=True)
+    if admin.get_client_id(client_id) is None:
+        admin.create_client(
+            {
+                "clientId": client_id,
+                "name": f"Échanges {partie}",
+                "protocol": "openid-connect",
+                "publicClient": False,
+                "serviceAccountsEnabled": True,
+                "standardFlowEnabled": False,
+                "directAccessGrantsEnabled": False,
+                "defaultClientScopes": ["basic", "roles", keycloak_admin.API_SCOPE],
+            }
+        )
+    internal = admin.get_client_id(client_id)
+    if internal is None:
+        raise keycloak_admin.KeycloakUnavailableError(f"client {client_id} not found")
+    account = admin.get_client_service_account_user(internal)
+    role = admin.get_realm_role(ROLE_ECHANGE)
+    admin.assign_realm_roles(user_id=str(account["id"]), roles=[role])
+    return client_id, str(admin.get_client_secrets(internal)["value"])
+
+
+def echange_client_delete(*, partie: str) -> None:
+    admin = keycloak_admin.admin_client()
+    internal = admin.get_client_id(echange_client_id(partie))
+    if internal is not None:
+        admin.delete_client(internal)

@@ -56,7 +56,7 @@ def test_page_et_marquer_lues(tenant_a, login_client):
     assert "Acte visé" in reponse.text
     assert "Pas pour moi" not in reponse.text
     assert reponse.context["non_lues"] == 1
-    client.post(reverse("notifications:marquer_lues"))
+    client.post(reverse("notifications:liste"))
     with schema_context(tenant_a.schema_name):
         assert selectors.non_lues_nombre(destinataire="lecteur.test") == 0
         assert selectors.non_lues_nombre(destinataire="autre") == 1
