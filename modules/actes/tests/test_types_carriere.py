@@ -407,3 +407,26 @@ def test_echelon_d_un_dossier_a_indice_explicite(creer_agent: Creer, rediger: Re
     jusqu_au_visa(acte)
     agent.refresh_from_db()
     assert (agent.echelon, agent.indice) == ("4", 436)
+
+
+def test_retraite_a_la_limite_d_age_puis_paye_au_dela(creer_agent: Creer, rediger: Rediger) -> None:
+    from modules.actes.types import communs
+    from remuneration import retraite
+
+    naissance = date(1963, 3, 10)
+    agent = creer_agent(
+        date_effet=date(2000, 1, 1), commune_residence="04.421", date_naissance=naissance
+    )
+    limite = retraite.date_limite_age(naissance=naissance, jeu=communs.jeu(date(2026, 1, 1)))
+    assert date(2025, 1, 1) < limite < date(2027, 1, 1)
+    a_temps = rediger("mise_retraite", agent=agent, date_effet=limite, motif="limite_age")
+    assert anomalies(a_temps) == []
+    tard = rediger(
+        "mise_retraite", agent=agent, date_effet=limite + timedelta(days=61), motif="limite_age"
+    )
+    assert anomalies(tard)[0] == (
+        f"La limite d'âge était atteinte le {limite:%d/%m/%Y} : l'agent a été payé au-delà "
+        "(un ordre de recette peut être nécessaire).",
+        "date_effet",
+        False,
+    )
