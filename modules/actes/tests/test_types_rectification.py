@@ -171,3 +171,31 @@ def test_annulation_rend_la_situation_d_avant(creer_agent: Creer, rediger: Redig
         )
     agent.refresh_from_db()
     assert agent.echelon == "3"
+
+
+def test_rectification_d_un_recrutement(rediger: Rediger) -> None:
+    from modules.actes.tests.test_types_recrutement import recrue
+
+    recrutement = jusqu_au_visa(
+        rediger("recrutement", date_effet=date(2026, 2, 1), **recrue()), visa="V-REC"
+    )
+    agent = Agent.objects.get(id=recrutement.agent_id)
+    (ancien,) = recrutement.evenements
+    acte = rediger(
+        "rectification",
+        origine=recrutement,
+        date_effet=date(2026, 2, 1),
+        **recrue(echelon="2", statut="titulaire"),
+        motif="Échelon de reclassement",
+    )
+    assert acte.agent_id == agent.id
+    assert bloquantes(acte) == []
+    golden = attendu(
+        date(2026, 2, 1), lambda m: entree(m, echelon="1"), lambda m: entree(m, echelon="2")
+    )
+    verifier_impact(services.version_courante(acte).impact, golden)
+    acte = jusqu_au_visa(acte, visa="V-RREC")
+    (nouveau,) = acte.evenements
+    assert EvenementCarriere.objects.get(id=nouveau).remplace_id == ancien
+    agent.refresh_from_db()
+    assert (agent.echelon, agent.statut, agent.position) == ("2", "titulaire", "activite")
