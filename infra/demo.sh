@@ -70,6 +70,9 @@ start() {
         rotate_log "$log"
         "$VENV_BIN/python" "$REPO/manage.py" personnel demo --tenant "$code" --agents "${spec#*:}" \
             >>"$log" 2>&1 || die_with_log "$log" "personnel demo $code failed"
+        # A handful of acts in every state, by the demo roles (a second run changes nothing).
+        "$VENV_BIN/python" "$REPO/manage.py" actes_demo --tenant "$code" \
+            >>"$log" 2>&1 || die_with_log "$log" "actes demo $code failed"
     done
     # The Treasury simulator: its own process, storage and keys; only the protocol between us.
     local echanges="${INDIMAJ_EXCHANGE_DIR:-$INDIMAJ_STATE_DIR/exchange}"
