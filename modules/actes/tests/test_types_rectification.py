@@ -179,6 +179,7 @@ def test_rectification_d_un_recrutement(rediger: Rediger) -> None:
     recrutement = jusqu_au_visa(
         rediger("recrutement", date_effet=date(2026, 2, 1), **recrue()), visa="V-REC"
     )
+    assert recrutement.agent_id is not None
     agent = Agent.objects.get(id=recrutement.agent_id)
     (ancien,) = recrutement.evenements
     acte = rediger(
