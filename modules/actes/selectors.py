@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from modules.actes.models import Acte, Bordereau, Etat
+from modules.actes.models import Acte, Bordereau, Etat, VersionActe
 from modules.unites import facade as unites
 from modules.unites.perimetres import Perimetre
 
@@ -61,7 +61,7 @@ def a_traiter(
 ) -> dict[str, QuerySet[Acte]]:
     """What needs the person's action, by role: drafts to finish and acts sent back by the
     Treasury for the gestionnaire; submitted drafts to validate and validated acts to send for
-    the valideur."""
+    the valideur (not the drafts they wrote or corrected: four-eyes would refuse them)."""
     listes: dict[str, QuerySet[Acte]] = {}
     if perimetre_rediger is not None and not perimetre_rediger.vide:
         actes = actes_scopes(perimetre=perimetre_rediger)
@@ -69,8 +69,13 @@ def a_traiter(
         listes["a_corriger"] = actes.filter(etat__in=[Etat.REJETE, Etat.EN_SUSPENS])
     if perimetre_valider is not None and not perimetre_valider.vide:
         actes = actes_scopes(perimetre=perimetre_valider)
-        listes["a_valider"] = actes.filter(etat=Etat.BROUILLON, soumis=True).exclude(
-            cree_par=auteur
+        redigee = VersionActe.objects.filter(
+            acte=OuterRef("pk"), numero=OuterRef("version"), redigee_par=auteur
+        )
+        listes["a_valider"] = (
+            actes.filter(etat=Etat.BROUILLON, soumis=True)
+            .exclude(cree_par=auteur)
+            .exclude(Exists(redigee))
         )
         listes["a_transmettre"] = actes.filter(etat=Etat.VALIDE)
     return listes

@@ -164,3 +164,25 @@ def test_le_tenant_b_ne_voit_pas_les_actes_du_tenant_a(actes, tenant_b):
         assert selectors.bordereaux_scopes(perimetre=TOUT).count() == 0
     # back in A, all of them are there
     assert _ids(selectors.actes_scopes(perimetre=TOUT)) == ids
+
+
+def test_a_valider_exclut_ce_que_le_valideur_a_redige_ou_corrige(creer_agent, rediger):
+    from modules.actes.tests.conftest import rejeter
+
+    agent = creer_agent(date_effet=date(2020, 1, 1), commune_residence="04.421")
+    acte = rejeter(
+        rediger("avancement_echelon", agent=agent, date_effet=date(2026, 1, 1), echelon="4")
+    )
+    # a valideur who also drafts corrects the rejected act: its version 2 is theirs
+    acte = services.acte_corriger(auteur="chef", acte=acte)
+    acte = services.acte_soumettre(auteur="chef", acte=acte)
+
+    def a_valider(auteur: str) -> set[int]:
+        listes = selectors.a_traiter(perimetre_rediger=None, perimetre_valider=TOUT, auteur=auteur)
+        return _ids(listes["a_valider"])
+
+    assert a_valider("chef") == set()
+    assert a_valider("valideur") == {acte.id}
+    with pytest.raises(ValidationError):
+        services.acte_valider(auteur="chef", acte=acte)
+    assert services.acte_valider(auteur="valideur", acte=acte).etat == Etat.VALIDE
