@@ -430,3 +430,18 @@ def test_retraite_a_la_limite_d_age_puis_paye_au_dela(creer_agent: Creer, redige
         "date_effet",
         False,
     )
+
+
+def test_mutation_et_retraite_champs_invalides_refuses(
+    creer_agent: Creer, rediger: Rediger
+) -> None:
+    agent = creer_agent(commune_residence="04.421")
+    assert refuse(rediger, "mutation", agent=agent, unite_code=" ") == {
+        "unite_code": ["Ce champ est obligatoire."]
+    }
+    assert refuse(rediger, "mise_retraite", agent=agent, motif="lassitude") == {
+        "motif": ["Choisissez une valeur de la liste."]
+    }
+    assert refuse(rediger, "titularisation", agent=agent, date_effet=date(2099, 1, 1)) == {
+        "date_effet": ["La date d'effet est à plus d'un an : vérifiez l'année."]
+    }
