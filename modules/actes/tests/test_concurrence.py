@@ -22,6 +22,7 @@ from django_tenants.utils import schema_context
 from audit.models import AuditEvent
 from conftest import TENANT_A
 from modules.actes import services
+from modules.actes.etats import Partie
 from modules.actes.models import (
     Acte,
     Bordereau,
@@ -198,3 +199,42 @@ def test_transmissions_disjointes_simultanees_numeros_distincts(schema: str) -> 
         (f"BE-{annee}-{EMETTEUR}-00002", 2),
     ]
     assert Compteur.objects.get(cle=f"bordereau:{EMETTEUR}:{annee}").valeur == 2
+
+
+def test_la_meme_reponse_livree_deux_fois_en_meme_temps(schema: str) -> None:
+    """The exchange may deliver a file twice: applied concurrently, one transition only."""
+    acte = _acte(31, Etat.TRANSMIS)
+    resultats = _en_parallele(
+        schema,
+        lambda: services.reponse_appliquer(acte_id=acte.id, version=1, etat="pris_en_charge"),
+        lambda: services.reponse_appliquer(acte_id=acte.id, version=1, etat="pris_en_charge"),
+    )
+    assert all(isinstance(r, Acte) for r in resultats), resultats
+    assert list(Transition.objects.filter(acte=acte).values_list("de", "vers")) == [
+        ("transmis", "pris_en_charge")
+    ]
+    assert AuditEvent.objects.filter(object_type="acte", object_id=str(acte.id)).count() == 1
+
+
+def test_annulation_et_validation_simultanees(schema: str, verrou_lent: None) -> None:
+    """Whichever comes first wins; the other is refused and writes nothing."""
+    acte = _acte(41)
+    resultats = _en_parallele(
+        schema,
+        lambda: services.acte_valider(auteur="valideur.un", acte=acte),
+        lambda: services.acte_annuler(
+            auteur="redacteur", acte=acte, motif="Doublon", partie=Partie.GESTIONNAIRE
+        ),
+    )
+    reussis = [r for r in resultats if isinstance(r, Acte)]
+    refus = [r for r in resultats if isinstance(r, ValidationError)]
+    assert (len(reussis), len(refus)) == (1, 1)
+    acte.refresh_from_db()
+    if acte.etat == Etat.VALIDE:
+        assert refus[0].messages == [
+            "Votre rôle ne permet pas de faire passer un acte de « Validé » à « Annulé »."
+        ]
+    else:
+        assert acte.etat == Etat.ANNULE
+        assert refus[0].messages == ["L'acte CONC-0041 est déjà « Annulé » : rechargez la page."]
+    assert Transition.objects.filter(acte=acte).count() == 1
