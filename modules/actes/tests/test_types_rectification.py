@@ -200,3 +200,49 @@ def test_rectification_d_un_recrutement(rediger: Rediger) -> None:
     assert EvenementCarriere.objects.get(id=nouveau).remplace_id == ancien
     agent.refresh_from_db()
     assert (agent.echelon, agent.statut, agent.position) == ("2", "titulaire", "activite")
+
+
+def test_rectification_et_annulation_d_une_mutation_avec_residence(
+    creer_agent: Creer, rediger: Rediger
+) -> None:
+    from modules.actes.tests.test_types_carriere import _zone_b
+
+    _zone_b()
+    agent = creer_agent(date_effet=date(2020, 1, 1), commune_residence="04.421")
+    mutation = jusqu_au_visa(
+        rediger(
+            "mutation",
+            agent=agent,
+            date_effet=date(2026, 3, 1),
+            unite_code="FES-RH",
+            commune_residence="01.511",
+        ),
+        visa="V-MUT",
+    )
+    agent.refresh_from_db()
+    assert agent.commune_residence == "01.511"
+    acte = rediger(
+        "rectification",
+        origine=mutation,
+        date_effet=date(2026, 3, 1),
+        unite_code="FES-RH",
+        commune_residence="04.421",
+        motif="Résidence restée à Rabat",
+    )
+    assert anomalies(acte) == []
+    # the file now says zone B; the rectification brings back zone A from March
+    golden = attendu(date(2026, 3, 1), lambda m: entree(m, affectation="01.511"), entree)
+    verifier_impact(services.version_courante(acte).impact, golden)
+    assert golden.variation["indemnite_residence"] > 0
+    jusqu_au_visa(acte, visa="V-RMUT")
+    agent.refresh_from_db()
+    assert (agent.unite_code, agent.commune_residence) == ("FES-RH", "04.421")
+    annulation = rediger("annulation", origine=mutation, date_effet=date(2026, 3, 1), motif="x")
+    assert anomalies(annulation) == [
+        (
+            "L'acte annulé avait changé la commune de résidence (01.511) : l'annulation ne la "
+            "rétablit pas, corrigez-la dans le dossier de l'agent.",
+            "",
+            False,
+        )
+    ]

@@ -48,6 +48,10 @@ def _verifier_origine(ctx: Contexte) -> list[Anomalie]:
     return []
 
 
+def _commune(donnees: Mapping[str, Any]) -> str | None:
+    return str(donnees.get("commune_residence") or "") or None
+
+
 @enregistrer
 class Rectification(TypeActe):
     code: ClassVar[str] = "rectification"
@@ -95,11 +99,20 @@ class Rectification(TypeActe):
             evenement_date=ctx.date_effet,
             evenement_valeurs=self._valeurs(ctx, donnees),
             sans_evenements=ctx.origine_evenements,
+            commune_residence=_commune(donnees),
         )
 
     def appliquer(
         self, ctx: Contexte, donnees: Mapping[str, Any], *, auteur: str, reference: str
     ) -> Effet:
+        # The residence (a mutation's or a recruitment's) is no career event: restated here.
+        if (commune := _commune(donnees)) and ctx.agent is not None:
+            personnel.residence_changer(
+                auteur=auteur,
+                agent_id=ctx.agent.id,
+                commune_residence=commune,
+                reference=reference,
+            )
         nouveaux = [
             personnel.evenement_corriger_depuis_acte(
                 auteur=auteur,
@@ -125,7 +138,19 @@ class Annulation(TypeActe):
     champs = (MOTIF,)
 
     def verifier(self, ctx: Contexte, donnees: Mapping[str, Any]) -> list[Anomalie]:
-        return _verifier_origine(ctx)
+        anomalies = _verifier_origine(ctx)
+        if _commune(ctx.origine_donnees) and ctx.origine_type == "mutation":
+            anomalies.append(
+                Anomalie(
+                    _(
+                        "L'acte annulé avait changé la commune de résidence (%(c)s) : "
+                        "l'annulation ne la rétablit pas, corrigez-la dans le dossier de l'agent."
+                    )
+                    % {"c": ctx.origine_donnees["commune_residence"]},
+                    bloquant=False,
+                )
+            )
+        return anomalies
 
     def projection(self, ctx: Contexte, donnees: Mapping[str, Any]) -> personnel.Projection:
         return personnel.Projection(sans_evenements=ctx.origine_evenements)
