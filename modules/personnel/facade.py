@@ -106,6 +106,15 @@ def agent_resume_par_ppr(*, perimetre: Perimetre, ppr: str) -> AgentResume | Non
     return _resume(agent) if agent else None
 
 
+def agents_chercher(*, perimetre: Perimetre, q: str, limite: int = 20) -> list[AgentResume]:
+    """Agents of the perimeter found by PPR, CIN or name, in name order (the acts pages'
+    agent search); nothing for an empty search."""
+    if not q.strip():
+        return []
+    agents = selectors.agents_filtres(perimetre=perimetre, filtres=selectors.Filtres(q=q))
+    return [_resume(agent) for agent in agents[:limite]]
+
+
 def postes_actifs() -> list[tuple[str, str]]:
     """(code, label) of the active budget posts, for the acts' choice lists."""
     return postes.postes_actifs()
