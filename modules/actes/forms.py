@@ -81,7 +81,7 @@ class ChoixForm(forms.Form):
     # named as the page's query parameter (`?type=…&agent=…`)
     type = forms.ChoiceField(label=_("Type d'acte"))
     ppr = forms.CharField(
-        label=_("PPR de l'agent"),
+        label=_("PPR ou nom de l'agent"),
         required=False,
         max_length=20,
         help_text=_("Laissez vide pour un recrutement : l'agent n'a pas encore de dossier."),

@@ -108,25 +108,33 @@ def _types_choix() -> list[tuple[str, str]]:
     return [(t.code, str(t.libelle)) for t in services.types_disponibles() if not t.sur_acte]
 
 
-def _agent_id(request: HttpRequest, rediger: Perimetre) -> tuple[int | None, str]:
-    """The agent named by `?agent=ID` (404 outside the perimeter) or by `?ppr=` (an error
-    message when no agent of the perimeter has it)."""
+def _agent_id(
+    request: HttpRequest, rediger: Perimetre
+) -> tuple[int | None, str, list[personnel.AgentResume]]:
+    """The agent named by `?agent=ID` (404 outside the perimeter) or found by `?ppr=` (a PPR,
+    a CIN or a name): (its id, why none was found, the candidates when several match)."""
     brut = request.GET.get("agent", "")
     if brut:
         if not brut.isdigit():
             raise Http404(_("Agent introuvable."))
         if personnel.agent_resume(perimetre=rediger, agent_id=int(brut)) is None:
             raise Http404(_("Agent introuvable."))
-        return int(brut), ""
-    ppr = request.GET.get("ppr", "").strip()
-    if ppr:
-        agent = personnel.agent_resume_par_ppr(perimetre=rediger, ppr=ppr)
-        if agent is None:
-            return None, _(
-                "Aucun agent de PPR %(ppr)s dans votre périmètre : vérifiez le numéro."
-            ) % {"ppr": ppr}
-        return agent.id, ""
-    return None, ""
+        return int(brut), "", []
+    recherche = request.GET.get("ppr", "").strip()
+    if not recherche:
+        return None, "", []
+    trouves = personnel.agents_chercher(perimetre=rediger, q=recherche, limite=CANDIDATS + 1)
+    if not trouves:
+        message = _("Aucun agent « %(q)s » dans votre périmètre : vérifiez le PPR ou le nom.") % {
+            "q": recherche
+        }
+        return None, message, []
+    if len(trouves) == 1:
+        return trouves[0].id, "", []
+    return None, "", trouves
+
+
+CANDIDATS = 20
 
 
 def _origine(request: HttpRequest) -> Acte:
@@ -141,7 +149,7 @@ def nouveau(request: HttpRequest) -> HttpResponse:
     rediger = perimetre(request, Action.ACTES_REDIGER)
     type_acte = type_get(request.GET.get("type", ""))
     origine = _origine(request) if type_acte is not None and type_acte.sur_acte else None
-    agent_id, erreur_ppr = _agent_id(request, rediger)
+    agent_id, erreur_ppr, candidats = _agent_id(request, rediger)
     if origine is not None:  # a rectification concerns the agent of the act it changes
         agent_id = origine.agent_id
     agent = personnel.agent_resume(perimetre=rediger, agent_id=agent_id) if agent_id else None
@@ -150,9 +158,19 @@ def nouveau(request: HttpRequest) -> HttpResponse:
         choix = forms.ChoixForm(
             request.GET if "type" in request.GET else None, types=_types_choix()
         )
-        if choix.is_bound and choix.is_valid() and manque_agent:
+        if choix.is_bound and choix.is_valid() and manque_agent and not candidats:
             choix.add_error("ppr", erreur_ppr or _("Indiquez le PPR de l'agent concerné."))
-        return _page(request, "actes/choix.html", {"form": choix, "agent": agent})
+        return _page(
+            request,
+            "actes/choix.html",
+            {
+                "form": choix,
+                "agent": agent,
+                "candidats": candidats[:CANDIDATS],
+                "plus_de_candidats": len(candidats) > CANDIDATS,
+                "type_code": type_acte.code if type_acte else "",
+            },
+        )
     defaut = origine.date_effet if origine else timezone.localdate()
     date_effet = _date(request.POST.get("date_effet") or request.GET.get("date_effet"), defaut)
     ctx = _contexte(

@@ -218,7 +218,9 @@ def test_un_ppr_inconnu_est_signale_sur_le_champ(agent, connecter):
     client = connecter(("gestionnaire", "FES"))
     reponse = client.get("/actes/nouveau/?type=avancement_echelon&ppr=3000001")
     assert reponse.status_code == 400
-    assert "Aucun agent de PPR 3000001 dans votre périmètre" in reponse.text
+    assert "Aucun agent « 3000001 » dans votre périmètre : vérifiez le PPR ou le nom." in _texte(
+        reponse
+    )
     assert client.get(f"/actes/nouveau/?agent={agent.id}").status_code == 404
 
 
@@ -590,3 +592,23 @@ def test_une_observation_sur_la_date_est_a_cote_de_la_date_une_seule_fois(
     # once next to the date (the history also quotes it as the rejection's reason)
     assert page.count("Observation du Trésor OBS-03") == 1
     assert re.search(r'id="donnee-date_effet">01/01/2026.*?OBS-03', page, re.S)
+
+
+def test_chercher_l_agent_par_son_nom(creer_agent, connecter):
+    seul = creer_agent(ppr="3000301", nom_fr="Tazi", commune_residence="04.421")
+    homonymes = [
+        creer_agent(ppr=f"300031{n}", nom_fr="Alami", prenom_fr=prenom, commune_residence="04.421")
+        for n, prenom in enumerate(("Nadia", "Omar"))
+    ]
+    client = connecter(("gestionnaire", None))
+    direct = client.get("/actes/nouveau/?type=avancement_echelon&ppr=tazi")
+    assert direct.status_code == 200
+    assert re.search(r'name="echelon"[^>]*value="4"', direct.text)  # the form, for Tazi
+    assert seul.ppr in direct.text
+    choix = client.get("/actes/nouveau/?type=avancement_echelon&ppr=alami")
+    assert choix.status_code == 200
+    liens = re.findall(
+        r'href="/actes/nouveau/\?type=avancement_echelon&amp;agent=(\d+)"', choix.text
+    )
+    assert sorted(int(i) for i in liens) == sorted(a.id for a in homonymes)
+    assert 'name="echelon"' not in choix.text
