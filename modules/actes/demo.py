@@ -274,9 +274,9 @@ def demo_actes(*, equipe: Equipe, code: str) -> BilanDemoActes:
         faits += [anomalies, soumis]
     for acte in faits:
         acte.refresh_from_db()
-        soumis = acte.soumis and acte.etat == Etat.BROUILLON
+        a_valider = acte.soumis and acte.etat == Etat.BROUILLON
         bilan.actes[acte.numero] = f"{acte.type_code} — {Etat(acte.etat).label}" + (
-            " (soumis à validation)" if soumis else ""
+            " (soumis à validation)" if a_valider else ""
         )
     return bilan
 
