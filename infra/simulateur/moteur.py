@@ -183,14 +183,16 @@ class Simulateur:
             )
         if manifeste.sequence > derniere + 1:
             return f"{fichier.base.name}: retenu (attend le n° {derniere + 1})"
-        if manifeste.flux != "actes":
+        if manifeste.flux not in ("actes", "essai"):
             return self._quarantaine(
                 fichier,
                 ErreurProtocole("E-MANIFESTE", f"le Trésor ne reçoit pas le flux {manifeste.flux}"),
             )
+
         with self.stockage.transaction():
-            for enregistrement in enregistrements_lire(fichier, flux="actes"):
-                self._acte_recevoir(manifeste, enregistrement)
+            for enregistrement in enregistrements_lire(fichier, flux=manifeste.flux):
+                if manifeste.flux == "actes":
+                    self._acte_recevoir(manifeste, enregistrement)
             self.stockage.executer(
                 "INSERT INTO sequence(sens, emetteur, destinataire, flux, derniere) "
                 "VALUES ('entrant',?,?,?,?) ON CONFLICT(sens, emetteur, destinataire, flux) "
@@ -209,6 +211,18 @@ class Simulateur:
                 maintenant().isoformat(),
             )
         self.depot.archiver(self.config.partie, fichier, le=date.today())
+        if manifeste.flux == "essai":  # the round trip of a new ordonnateur: acknowledged
+            accuse = {
+                "message": f"Accusé de réception du Trésor ({self.config.partie})",
+                "le": date.today().isoformat(),
+                "accuse_de": manifeste.sequence,
+            }
+            reponse = self.emettre(
+                destinataire=manifeste.emetteur.split("/")[0],
+                flux="essai",
+                enregistrements=[accuse],
+            )
+            return f"{fichier.base.name}: essai reçu, accusé {reponse}"
         return f"{fichier.base.name}: intégré ({manifeste.enregistrements} actes)"
 
     def _acte_recevoir(self, manifeste: Manifeste, enregistrement: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from keycloak.exceptions import KeycloakError
@@ -25,6 +26,7 @@ from audit import selectors as audit_selectors
 from identity import facade as identity_facade
 from modules.personnel import facade as personnel_facade
 from modules.unites import facade as unites_facade
+from onboarding.assistant import echange as essai
 from tenants import services_profil
 from tenants.models import Organisation
 
@@ -321,19 +323,39 @@ def etape_agents(perimetre: unites_facade.Perimetre) -> Etape:
 # --- 6. Test exchange --------------------------------------------------------------------------
 
 
-def etape_echange() -> Etape:
+def etape_echange(code: str) -> Etape:
+    etat = essai.essai_etat(code=code)
+    if etat.reponse_le is not None:
+        statut = Statut.FAIT
+        detail = _("Accusé de réception du Trésor reçu le %(le)s : le raccordement fonctionne.") % {
+            "le": timezone.localtime(etat.reponse_le).strftime("%d/%m/%Y %H:%M")
+        }
+    elif etat.probleme:
+        statut = Statut.EN_COURS
+        detail = _(
+            "La réponse du Trésor a été mise en quarantaine (%(probleme)s) : relancez l'essai ; "
+            "si l'erreur revient, signalez-la à l'opérateur TGR."
+        ) % {"probleme": etat.probleme}
+    elif etat.envoye_le is not None:
+        statut = Statut.EN_COURS
+        detail = _(
+            "Essai envoyé le %(le)s ; la réponse arrive en général en moins d'une minute. "
+            "Rechargez la page."
+        ) % {"le": timezone.localtime(etat.envoye_le).strftime("%d/%m/%Y %H:%M")}
+    else:
+        statut = Statut.A_FAIRE
+        detail = _("Aucun essai pour l'instant : lancez-le avec le bouton ci-dessous.")
     return Etape(
         numero=6,
         cle="echange",
-        titre=_("Échange de test avec le simulateur"),
+        titre=_("Échange de test avec le Trésor"),
         description=_(
-            "Envoyer un acte de test au simulateur de Wadef@ujour et recevoir sa réponse."
+            "Un fichier d'essai signé part vers Wadef@ujour (le simulateur en démonstration) ; "
+            "son accusé de réception prouve vos clés, celles du Trésor et le transport."
         ),
-        statut=Statut.INDISPONIBLE,
-        detail=_(
-            "Disponible avec le module d'échange : il n'est pas encore en service sur la "
-            "plateforme, cette étape ne peut donc pas être faite aujourd'hui."
-        ),
+        statut=statut,
+        detail=detail,
+        liens=(_lien(_("Échanges avec le Trésor"), "echanges:fichiers"),),
     )
 
 
@@ -348,6 +370,6 @@ def avancement(
             etape_utilisateurs(code=organisation.code, moi=moi),
             etape_postes(),
             etape_agents(perimetre),
-            etape_echange(),
+            etape_echange(organisation.code),
         )
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from identity import permissions
 from identity.permissions import Action
 from modules.unites import facade as unites_facade
+from onboarding.assistant import echange as essai
 from onboarding.assistant import etapes
 from onboarding.assistant.forms import ProfilForm
 from tenants import logos, services_profil
@@ -37,7 +38,24 @@ def _avancement(request: HttpRequest) -> etapes.Avancement:
 
 @permissions.requires(Action.DEMARRAGE)
 def liste(request: HttpRequest) -> HttpResponse:
-    """The checklist: each step's status, read from the data now."""
+    """The checklist: each step's status, read from the data now. POST `echange_essai`: send
+    the test file to the Treasury (the checklist shows the answer when it comes)."""
+    if request.method == "POST" and request.POST.get("action") == "echange_essai":
+        try:
+            essai.essai_lancer(
+                code=_organisation(request).code, auteur=str(request.user.get_username())
+            )
+        except LookupError:
+            messages.error(
+                request,
+                _(
+                    "La clé publique du Trésor n'est pas encore connue de la plateforme : "
+                    "l'opérateur TGR doit l'importer (manage.py echange preparer)."
+                ),
+            )
+        else:
+            messages.success(request, _("Fichier d'essai envoyé au Trésor."))
+        return HttpResponseRedirect(reverse("demarrage:liste") + "#etape-echange")
     return render(request, "onboarding/assistant.html", {"avancement": _avancement(request)})
 
 

@@ -89,7 +89,7 @@ def test_a_tenant_just_provisioned_has_its_names_and_nothing_else(dans_a, keyclo
         (3, "utilisateurs", Statut.A_FAIRE),
         (4, "postes", Statut.A_FAIRE),
         (5, "agents", Statut.A_FAIRE),
-        (6, "echange", Statut.INDISPONIBLE),
+        (6, "echange", Statut.A_FAIRE),
     ]
     assert (avancement.faites, avancement.total) == (0, 6)
     assert avancement.prochaine is not None
@@ -229,12 +229,28 @@ def test_members_are_read_once_per_minute_until_the_audit_chain_moves(
     assert len(ecrits) == 2
 
 
-def test_the_exchange_step_says_it_is_not_available_yet(dans_a, keycloak):
+def test_the_exchange_step_follows_the_test_files(dans_a, keycloak):
+    from exchange.models import Fichier, Sens
+    from exchange.models import Statut as StatutFichier
+
     echange = _etape(dans_a, "echange")
-    assert echange.statut == Statut.INDISPONIBLE
-    assert echange.statut_libelle == "Pas encore disponible"
-    assert echange.detail.startswith("Disponible avec le module d'échange")
-    assert echange.liens == ()
+    assert echange.statut == Statut.A_FAIRE
+    assert echange.detail.startswith("Aucun essai pour l'instant")
+    commun = {"flux": "essai", "sha256": "0" * 64, "nom": "essai"}
+    Fichier.objects.create(sens=Sens.SORTANT, emetteur="ORD:test-a", destinataire="TGR:WADEF",
+                           sequence=1, statut=StatutFichier.EMIS, **commun)  # fmt: skip
+    assert _etape(dans_a, "echange").statut == Statut.EN_COURS
+    Fichier.objects.create(sens=Sens.ENTRANT, emetteur="TGR:WADEF", destinataire="ORD:test-a",
+                           sequence=1, statut=StatutFichier.QUARANTAINE, code_erreur="E-CLE",
+                           rapport="E-CLE — clé inconnue", **commun)  # fmt: skip
+    en_quarantaine = _etape(dans_a, "echange")
+    assert en_quarantaine.statut == Statut.EN_COURS
+    assert "E-CLE — E-CLE — clé inconnue" in en_quarantaine.detail
+    Fichier.objects.create(sens=Sens.ENTRANT, emetteur="TGR:WADEF", destinataire="ORD:test-a",
+                           sequence=2, statut=StatutFichier.INTEGRE, **commun)  # fmt: skip
+    fait = _etape(dans_a, "echange")
+    assert fait.statut == Statut.FAIT
+    assert fait.detail.startswith("Accusé de réception du Trésor reçu le ")
 
 
 def test_agents_import_links_to_the_import_page_when_it_exists(dans_a, keycloak):

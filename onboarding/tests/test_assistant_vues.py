@@ -159,11 +159,11 @@ def test_the_checklist_shows_each_status_and_the_progress(admin_a, tenant_a):
         ("utilisateurs", "a_faire"),
         ("postes", "a_faire"),
         ("agents", "a_faire"),
-        ("echange", "indisponible"),
+        ("echange", "a_faire"),
     ]
     # the next step to do is marked for assistive technologies, and only that one
     assert re.findall(r'<li id="etape-(\w+)"[^>]*aria-current="step"', page.text) == ["profil"]
-    assert "Disponible avec le module d&#x27;échange" in page.text
+    assert "Lancer l'échange d'essai</button>" in page.text
     for lien in (
         "/demarrage/profil/",
         "/unites/nouvelle/",
@@ -202,9 +202,9 @@ def test_the_checklist_page_costs_a_fixed_number_of_queries(
     admin_a, tenant_a, django_assert_num_queries
 ):
     admin_a.get("/demarrage/")  # warms the member cache
-    # domain, session, user; units, last audit sequence, posts, agents: one query each, and
-    # django-tenants sets the search_path before each
-    with django_assert_num_queries(14):
+    # domain, session, user; units, last audit sequence, posts, agents, the test exchange's
+    # files: one query each, and django-tenants sets the search_path before each
+    with django_assert_num_queries(16):
         admin_a.get("/demarrage/")
     with schema_context(tenant_a.schema_name):
         for code in ("DEM-1", "DEM-2", "DEM-3"):
@@ -212,7 +212,7 @@ def test_the_checklist_page_costs_a_fixed_number_of_queries(
                 actor="tests", code=code, parent=None, kind="direction", nom_fr=code
             )
     admin_a.get("/demarrage/")  # the audit chain moved: members read again
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         admin_a.get("/demarrage/")
 
 

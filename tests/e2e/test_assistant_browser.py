@@ -96,7 +96,7 @@ def test_admin_completes_the_profile_and_sees_the_progress(
     expect(progression).to_have_attribute("value", "1")
     expect(page.locator("#etape-profil .etape-statut")).to_contain_text("En cours")
     expect(page.locator("#etape-utilisateurs .etape-statut")).to_contain_text("Fait")
-    expect(page.locator("#etape-echange")).to_contain_text("Disponible avec le module d'échange")
+    expect(page.locator("#etape-echange")).to_contain_text("Aucun essai pour l'instant")
     expect(page.locator("#etape-profil")).to_have_attribute("aria-current", "step")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "demarrage-etapes.png"), full_page=True)

@@ -8,14 +8,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
-
-from exchange import cles, passerelle
+from exchange import passerelle
 from exchange.depot import Depot
 from exchange.models import Fichier, Statut
 from exchange.protocole.fichiers import FichierEchange
@@ -24,9 +20,7 @@ from modules.actes.models import Acte, Etat
 from modules.actes.tests.conftest import joindre_pieces
 from modules.personnel.models import Agent
 from modules.unites.perimetres import TOUT
-
-REPO = Path(__file__).resolve().parents[2]
-TRESOR = "TGR:WADEF"
+from tests.exchange.conftest import REPO, TRESOR, attendre
 
 
 def simulateur(*args: str, etat: Path) -> subprocess.CompletedProcess[str]:
@@ -35,38 +29,6 @@ def simulateur(*args: str, etat: Path) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "simulateur", *args, "--etat", str(etat)],
         env=env, capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
-
-
-@pytest.fixture
-def tresor(tmp_path: Path, settings, tenant_a) -> Iterator[tuple[Depot, Path]]:
-    """The simulator running as its own process on a directory drop shared with us."""
-    racine, etat = tmp_path / "depot", tmp_path / "tresor"
-    settings.INDIMAJ_EXCHANGE_DIR = racine
-    settings.INDIMAJ_EXCHANGE_TRESOR = TRESOR
-    cles.cle_creer(partie=f"ORD:{tenant_a.code}", auteur="tests")
-    cles.cles_publier(racine=racine, partie=f"ORD:{tenant_a.code}")
-    env = os.environ | {"PYTHONPATH": f"{REPO / 'infra'}:{REPO / 'platform'}"}
-    processus = subprocess.Popen(
-        [sys.executable, "-m", "simulateur", "serve", "--racine", str(racine), "--etat", str(etat),
-         "--intervalle", "0.2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    liste = racine / "TGR-WADEF" / "cles-publiques.json"
-    attendre(liste.exists, "la clé publique du Trésor")
-    cles.cles_importer_liste(chemin=liste, auteur="tests")
-    yield Depot(racine), etat
-    processus.terminate()
-    sortie, _ = processus.communicate(timeout=10)
-    (REPO / "artifacts").mkdir(exist_ok=True)
-    (REPO / "artifacts" / "simulateur.log").write_text(sortie, encoding="utf-8")
-
-
-def attendre(condition, quoi: str, delai: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    fin = time.monotonic() + delai
-    while not condition():
-        if time.monotonic() > fin:
-            raise AssertionError(f"délai dépassé en attendant {quoi}")
-        time.sleep(0.1)
 
 
 def transmettre(actes: list[Acte]) -> None:

@@ -41,6 +41,8 @@ INDIMAJ_DOCUMENTS_DIR = Path(env("INDIMAJ_DOCUMENTS_DIR", str(INDIMAJ_STATE_DIR 
 # key that encrypts the private signing keys at rest (defaults to SECRET_KEY in dev/tests).
 INDIMAJ_EXCHANGE_DIR = Path(env("INDIMAJ_EXCHANGE_DIR", str(INDIMAJ_STATE_DIR / "exchange")))
 INDIMAJ_EXCHANGE_MASTER_KEY = env("INDIMAJ_EXCHANGE_MASTER_KEY", "")
+# The Treasury party the ordonnateurs exchange with (the simulator's in demo and tests).
+INDIMAJ_EXCHANGE_TRESOR = env("INDIMAJ_EXCHANGE_TRESOR", "TGR:WADEF")
 # Supporting documents: PDF, JPEG or PNG up to this size (bytes).
 INDIMAJ_DOCUMENT_MAX_BYTES = env_int("INDIMAJ_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Personal-data access log (law 09-08): monthly partitions created ahead, kept this many months.

@@ -20,6 +20,7 @@ FLUX = {
     "situations": "situations",
     "effectifs": "effectifs",
     "paie": "paie",
+    "essai": "essai",
 }
 
 

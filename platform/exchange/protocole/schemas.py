@@ -88,6 +88,8 @@ SCHEMAS: dict[str, Schema] = {
         "annee": ("entier", True),
     },
     "paie": {"ppr": ("texte", True)},  # reserved (issue 10)
+    # A round trip to check a new ordonnateur's keys and transport (the onboarding wizard).
+    "essai": {"message": ("texte", True), "le": ("date", True), "accuse_de": ("entier", False)},
 }
 
 
