@@ -71,6 +71,10 @@ class TablePublique:
     partagee: str = ""
 
 
+_PARTIES = (
+    "{c} = %(partie)s OR {c} LIKE %(sous_parties)s OR {d} = %(partie)s OR {d} LIKE %(sous_parties)s"
+)
+
 # Add a public table here when it gets a column pointing at a tenant: the backup refuses to run
 # while such a table is missing from this list (see tables_non_couvertes).
 TABLES_PUBLIQUES: tuple[TablePublique, ...] = (
@@ -86,9 +90,27 @@ TABLES_PUBLIQUES: tuple[TablePublique, ...] = (
     TablePublique("tenants_failedjob", "tenant_schema = %(schema)s"),
     TablePublique("identity_assistedaccess", "tenant_schema = %(schema)s"),
     TablePublique("identity_habilitationcopie", "tenant_schema = %(schema)s"),
+    # The exchange's state for the ordonnateur's parties (ORD:<code> and its sous-ordonnateurs):
+    # its keys (private halves encrypted by the platform's master key), sequences and files.
+    TablePublique("exchange_cle", "partie = %(partie)s"),
+    TablePublique(
+        "exchange_sequence", _PARTIES.replace("{c}", "emetteur").replace("{d}", "destinataire")
+    ),
+    TablePublique(
+        "exchange_fichier", _PARTIES.replace("{c}", "emetteur").replace("{d}", "destinataire")
+    ),
 )
 # Apps whose migrations shape the public tables above (their state goes in the manifest).
-APPS_PUBLIQUES = ("tenants", "identity")
+APPS_PUBLIQUES = ("tenants", "identity", "exchange")
+
+
+def _params(organisation: Any, schema: str) -> dict[str, Any]:
+    return {
+        "org": organisation.pk,
+        "schema": schema,
+        "partie": f"ORD:{organisation.code}",
+        "sous_parties": f"ORD:{organisation.code}/%",
+    }
 
 
 class SauvegardeError(RuntimeError):
@@ -297,7 +319,7 @@ def _sauvegarder(
             },
             "tables_publiques": {},
         }
-        params = {"org": organisation.pk, "schema": schema}
+        params = _params(organisation, schema)
         # One snapshot for the dump and the public rows: they describe the same instant.
         with closing(psycopg2.connect(**_params_connexion())) as pg, pg:
             pg.set_session(isolation_level="REPEATABLE READ", readonly=True)
@@ -448,7 +470,7 @@ def organisation_supprimer(
         raise SauvegardeError(_("La plateforme ne se supprime pas."))
     if avec_keycloak:
         organisations_etat.organisation_keycloak_supprimer(alias=organisation.code)
-    params = {"org": organisation.pk, "schema": organisation.schema_name}
+    params = _params(organisation, organisation.schema_name)
     with schema_context("public"), transaction.atomic(), connection.cursor() as cursor:
         for table in reversed(TABLES_PUBLIQUES):
             if _table_existe(cursor, table.table):

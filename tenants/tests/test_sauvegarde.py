@@ -22,6 +22,8 @@ from django_tenants.utils import schema_context, schema_exists
 
 from audit import services as audit_services
 from audit.models import AuditEvent
+from exchange import cles
+from exchange.models import Fichier, Sens, Sequence, Statut
 from identity import facade as identity_facade
 from identity import keycloak_admin, organisations_etat
 from identity.models import HabilitationCopie
@@ -105,6 +107,16 @@ def province(committed, documents):
         HabilitationCopie.objects.create(
             tenant_schema=SCHEMA, user_sub="sub-1", role="lecture", refreshed_at=timezone.now()
         )
+        # the exchange's state of its parties (ORD:<code> and a sous-ordonnateur)
+        Sequence.objects.create(
+            sens=Sens.SORTANT, emetteur=f"ORD:{CODE}/SG", destinataire="TGR:WADEF",
+            flux="actes", derniere=3,
+        )  # fmt: skip
+        Fichier.objects.create(
+            sens=Sens.ENTRANT, nom="reponses_x", emetteur="TGR:WADEF", destinataire=f"ORD:{CODE}",
+            flux="reponses", sequence=1, statut=Statut.INTEGRE, sha256="a" * 64,
+        )  # fmt: skip
+    cles.cle_creer(partie=f"ORD:{CODE}", auteur="tests")
     identity_facade.person_ensure(
         username="yassine.sauvegarde",
         email="yassine.sauvegarde@example.ma",
@@ -145,7 +157,7 @@ def _snapshot(organisation: Organisation, documents: Path) -> dict[str, Any]:
         t: _rows(f'SELECT * FROM "{SCHEMA}"."{t}" ORDER BY 1')  # noqa: S608
         for t in _tables(SCHEMA)
     }
-    params = {"org": organisation.pk, "schema": SCHEMA}
+    params = sauvegarde._params(organisation, SCHEMA)
     public = {
         t.table: _rows(f"SELECT * FROM public.{t.table} WHERE {t.filtre} ORDER BY id", params)  # noqa: S608
         for t in sauvegarde.TABLES_PUBLIQUES
@@ -202,6 +214,9 @@ def test_backup_drop_restore_gives_identical_data(province, documents, tmp_path,
         "tenants_failedjob": 1,
         "identity_assistedaccess": 0,
         "identity_habilitationcopie": 1,
+        "exchange_cle": 1,
+        "exchange_sequence": 1,
+        "exchange_fichier": 1,
     }
     assert "unites.0001_initial" in manifest["migrations"]["tenant"]
     assert manifest["versions"]["pg_dump"].startswith("pg_dump (PostgreSQL) 15")

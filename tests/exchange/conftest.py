@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 TRESOR = "TGR:WADEF"
 
 
-def attendre(condition: Callable[[], bool], quoi: str, delai: float = 20.0) -> None:
+def attendre(condition: Callable[[], bool], quoi: str, delai: float = 60.0) -> None:
     fin = time.monotonic() + delai
     while not condition():
         if time.monotonic() > fin:
