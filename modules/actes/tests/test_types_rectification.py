@@ -164,11 +164,16 @@ def test_annulation_rend_la_situation_d_avant(creer_agent: Creer, rediger: Redig
     agent.refresh_from_db()
     assert agent.echelon == "3"
     # the same visé act cannot be annulled twice
-    with pytest.raises(ValidationError):
-        jusqu_au_visa(
-            rediger("annulation", origine=origine, date_effet=date(2026, 6, 1), motif="Encore"),
-            visa="V-ANN2",
+    encore = rediger("annulation", origine=origine, date_effet=date(2026, 6, 1), motif="Encore")
+    assert bloquantes(encore) == [
+        (
+            "Cet acte a déjà été rectifié ou annulé : rectifiez ou annulez le dernier acte visé "
+            "qui le concerne.",
+            "",
         )
+    ]
+    with pytest.raises(ValidationError):
+        jusqu_au_visa(encore, visa="V-ANN2")
     agent.refresh_from_db()
     assert agent.echelon == "3"
 
@@ -238,11 +243,18 @@ def test_rectification_et_annulation_d_une_mutation_avec_residence(
     agent.refresh_from_db()
     assert (agent.unite_code, agent.commune_residence) == ("FES-RH", "04.421")
     annulation = rediger("annulation", origine=mutation, date_effet=date(2026, 3, 1), motif="x")
+    # the mutation was rectified: only the rectification can still be annulled
     assert anomalies(annulation) == [
+        (
+            "Cet acte a déjà été rectifié ou annulé : rectifiez ou annulez le dernier acte visé "
+            "qui le concerne.",
+            "",
+            True,
+        ),
         (
             "L'acte annulé avait changé la commune de résidence (01.511) : l'annulation ne la "
             "rétablit pas, corrigez-la dans le dossier de l'agent.",
             "",
             False,
-        )
+        ),
     ]

@@ -45,6 +45,16 @@ def _verifier_origine(ctx: Contexte) -> list[Anomalie]:
                 )
             )
         ]
+    en_vigueur = {e.id for e in ctx.evenements}
+    if any(e not in en_vigueur for e in ctx.origine_evenements):
+        return [
+            Anomalie(
+                _(
+                    "Cet acte a déjà été rectifié ou annulé : rectifiez ou annulez le dernier "
+                    "acte visé qui le concerne."
+                )
+            )
+        ]
     return []
 
 
