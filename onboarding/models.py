@@ -25,6 +25,8 @@ class DeploiementOrganisation(models.Model):
     name_ar = models.CharField(_("nom (arabe)"), max_length=255)
     parent = models.CharField(_("organisation parente"), max_length=40, blank=True)
     admin_email = models.CharField(_("e-mail de l'administrateur"), max_length=254, blank=True)
+    admin_first_name = models.CharField(_("prénom de l'administrateur"), max_length=100, blank=True)
+    admin_last_name = models.CharField(_("nom de l'administrateur"), max_length=100, blank=True)
     manifeste = models.CharField(_("manifeste"), max_length=255)
     # SHA-256 of the manifest line's values: a changed line is shown by `plan`
     empreinte = models.CharField(max_length=64)

@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from audit import services as audit_services
+from exchange import cles as echange_cles
+from exchange import facade as echange_facade
 from identity import facade as identity_facade
 from identity.habilitations import Habilitation
 from modules.habilitations import services as habilitations_services
@@ -37,8 +39,19 @@ from onboarding.models import DeploiementOrganisation, EtatDeploiement
 from tenants import services as tenant_services
 from tenants.models import Organisation
 
-ETAPES = ("organisation", "identite", "administrateur")
-CHAMPS_LIGNE = ("vague", "kind", "name_fr", "name_ar", "parent", "admin_email")
+# `echange`: the default exchange settings of a new ordonnateur — its signing key, its public
+# key published in the drop for the Treasury (ADR 0007 §3).
+ETAPES = ("organisation", "identite", "echange", "administrateur")
+CHAMPS_LIGNE = (
+    "vague",
+    "kind",
+    "name_fr",
+    "name_ar",
+    "parent",
+    "admin_email",
+    "admin_first_name",
+    "admin_last_name",
+)
 
 
 class Action:
@@ -173,6 +186,8 @@ def _etats_enregistrer(
             "name_ar": ligne.name_ar,
             "parent": ligne.parent,
             "admin_email": ligne.admin_email,
+            "admin_first_name": ligne.admin_first_name,
+            "admin_last_name": ligne.admin_last_name,
             "manifeste": manifeste,
             "empreinte": ligne.empreinte,
         }
@@ -236,16 +251,24 @@ def _etape_administrateur(etat: DeploiementOrganisation, actor: str) -> None:
         habilitations_services.member_invite(
             tenant_code=organisation.code,
             email=etat.admin_email,
-            first_name=_("Administrateur"),
-            last_name=organisation.name_fr[:100],
+            first_name=etat.admin_first_name or _("Administrateur"),
+            last_name=etat.admin_last_name or organisation.name_fr[:100],
             habilitation=Habilitation(role="admin"),
             actor=actor,
         )
 
 
+def _etape_echange(etat: DeploiementOrganisation, actor: str) -> None:
+    partie = f"ORD:{etat.code}"
+    if not echange_cles.cles_publiques(partie):
+        echange_cles.cle_creer(partie=partie, auteur=actor)
+    echange_cles.cles_publier(racine=echange_facade.depot_plateforme().racine, partie=partie)
+
+
 ETAPE_FONCTIONS: dict[str, Callable[[DeploiementOrganisation, str], None]] = {
     "organisation": _etape_organisation,
     "identite": _etape_identite,
+    "echange": _etape_echange,
     "administrateur": _etape_administrateur,
 }
 

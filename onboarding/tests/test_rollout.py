@@ -16,6 +16,7 @@ from django.db import connection
 from django_tenants.utils import schema_exists
 
 from audit.models import AuditEvent
+from exchange import cles
 from identity import keycloak_admin
 from onboarding import rollout
 from onboarding.manifeste import COLONNES_OBLIGATOIRES, manifeste_lire
@@ -61,7 +62,7 @@ def test_plan_shows_what_would_be_created_and_the_conflicts(tmp_path):
     )
     sortie = lancer("plan", str(chemin))
     lignes = sortie.splitlines()
-    assert lignes[0].split() == ["1", "plan-reg", "creer", "organisation,", "identite"]
+    assert lignes[0].split() == ["1", "plan-reg", "creer", "organisation,", "identite,", "echange"]
     assert lignes[1].split()[:3] == ["1", "test-a", "conflit"]
     assert "existe déjà avec la nature « commune »" in lignes[2]
     assert lignes[3].split() == [
@@ -77,6 +78,7 @@ def test_plan_shows_what_would_be_created_and_the_conflicts(tmp_path):
         "creer",
         "organisation,",
         "identite,",
+        "echange,",
         "administrateur",
     ]
     assert "creer: 2" in lignes[-1]
@@ -89,26 +91,33 @@ def test_plan_shows_what_would_be_created_and_the_conflicts(tmp_path):
     assert "plan-prov" in only_wave_two
 
 
-def test_apply_provisions_all_steps_and_a_second_apply_changes_nothing(committed, tmp_path):
+def test_apply_provisions_all_steps_and_a_second_apply_changes_nothing(
+    committed, tmp_path, settings
+):
+    settings.INDIMAJ_EXCHANGE_DIR = tmp_path / "echanges"
     codes = ["ro-reg", "ro-prov", "ro-com"]
     email = "admin.ro-reg@example.ma"
-    chemin = ecrire(
-        tmp_path,
-        [
-            f"ro-reg,region,Région Rollout,جهة التجريب,,{email},1",
-            "ro-prov,prefecture_province,Province Rollout,إقليم التجريب,ro-reg,,1",
-            "ro-com,commune,Commune Rollout,جماعة التجريب,ro-prov,,2",
-        ],
+    chemin = tmp_path / "m.csv"
+    chemin.write_text(
+        ENTETE + ",admin_first_name,admin_last_name\n"
+        f"ro-reg,region,Région Rollout,جهة التجريب,,{email},1,Samira,Bennani\n"
+        "ro-prov,prefecture_province,Province Rollout,إقليم التجريب,ro-reg,,1,,\n"
+        "ro-com,commune,Commune Rollout,جماعة التجريب,ro-prov,,2,,\n",
+        encoding="utf-8",
     )
     try:
         premiere = lancer("apply", str(chemin))
         assert "3 organisation(s) déployée(s) dans cette exécution, 0 en échec." in premiere
         etats = {d.code: d for d in DeploiementOrganisation.objects.filter(code__in=codes)}
         assert {c: (e.etat, e.etapes, e.tentatives) for c, e in etats.items()} == {
-            "ro-reg": ("termine", ["organisation", "identite", "administrateur"], 1),
-            "ro-prov": ("termine", ["organisation", "identite"], 1),
-            "ro-com": ("termine", ["organisation", "identite"], 1),
+            "ro-reg": ("termine", ["organisation", "identite", "echange", "administrateur"], 1),
+            "ro-prov": ("termine", ["organisation", "identite", "echange"], 1),
+            "ro-com": ("termine", ["organisation", "identite", "echange"], 1),
         }
+        # default exchange settings: a signing key each, its public half published
+        for code in codes:
+            assert len(cles.cles_publiques(f"ORD:{code}")) == 1
+            assert (settings.INDIMAJ_EXCHANGE_DIR / f"ORD-{code}" / "cles-publiques.json").exists()
         for code in codes:
             organisation = Organisation.objects.get(code=code)
             assert schema_exists(organisation.schema_name)
@@ -122,6 +131,7 @@ def test_apply_provisions_all_steps_and_a_second_apply_changes_nothing(committed
         user = keycloak_admin.user_by_email(admin, email)
         assert user is not None
         assert "UPDATE_PASSWORD" in user["requiredActions"]
+        assert (user["firstName"], user["lastName"]) == ("Samira", "Bennani")
         org_id = keycloak_admin.organization_id_by_alias(admin, "ro-reg")
         assert org_id is not None
         groups = keycloak_admin.organization_groups(admin, org_id=org_id)
