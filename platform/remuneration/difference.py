@@ -16,7 +16,7 @@ from datetime import date
 from remuneration.bulletin import TOTAUX, Bulletin
 from remuneration.erreurs import DonneeInvalide
 from remuneration.moteur import calculer
-from remuneration.parametres import FournisseurParametres
+from remuneration.parametres import FournisseurParametres, ParametresPaie
 from remuneration.situation import Situation
 
 
@@ -112,8 +112,22 @@ def difference_mensuelle(
 ) -> Difference:
     """Like `difference`, with each month's own before and after situations (a career moves
     under a long arrears period) and None for a month without pay (before a recruitment,
-    after a retirement). Months before `mois_paiement` are arrears."""
+    after a retirement). Months before `mois_paiement` are arrears.
+
+    A payslip depends only on the situation and the parameter set: over two years of arrears the
+    same (situation, parameters' fingerprint) comes back month after month, so each distinct
+    pair is computed once."""
     lignes: list[LigneMois] = []
+    calcules: dict[tuple[Situation, str], Bulletin] = {}
+
+    def bulletin(situation: Situation | None, p: ParametresPaie) -> Bulletin | None:
+        if situation is None:
+            return None
+        cle = (situation, p.jeu.empreinte())
+        if cle not in calcules:
+            calcules[cle] = calculer(situation=situation, parametres=p)
+        return calcules[cle]
+
     for premier, avant, apres in mois:
         if premier.day != 1:
             raise DonneeInvalide(champ="mois", message="les mois sont donnés par leur premier jour")
@@ -122,8 +136,8 @@ def difference_mensuelle(
             _ligne(
                 mois=premier,
                 rappel=premier < mois_paiement,
-                avant=calculer(situation=avant, parametres=p) if avant else None,
-                apres=calculer(situation=apres, parametres=p) if apres else None,
+                avant=bulletin(avant, p),
+                apres=bulletin(apres, p),
             )
         )
     return _assembler(lignes)
