@@ -131,3 +131,21 @@ def test_reponse_sur_une_version_perimee_ignoree(
     assert fichier.resultat["ignores"] == 1
     acte.refresh_from_db()
     assert (acte.etat, acte.version, acte.numero_visa) == (Etat.BROUILLON, 2, "")
+
+
+def test_envoi_a_la_demande(
+    depot, creer_agent, rediger, tenant_a, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    transmis(creer_agent, rediger, n=1)
+    sortie = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("actes_envoyer", "--tenant", tenant_a.code, stdout=sortie)
+    assert sortie.getvalue().splitlines()[-1] == "1 fichier(s) envoyé(s)."
+    assert len(depot.complets(TRESOR)) == 1
+    with pytest.raises(CommandError, match="inconnu-x"):
+        call_command("actes_envoyer", "--tenant", "inconnu-x")
