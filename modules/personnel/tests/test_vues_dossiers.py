@@ -327,9 +327,10 @@ def _compter(client, url, django_assert_num_queries, n):
 # budget posts; perimeter of the list (2); the page.
 REQUETES_LISTE = 24
 # Agent page: tenant domain, session, user; perimeter (2); agent + children, events, documents,
-# indemnities; sensitive/manage codes (2); grades; units to label (2); pay parameters (a
+# indemnities; sensitive/manage codes (2); grades; units to label (2); the pay parameters' state
+# (one aggregate: the key of the process-wide cache) and, on a cache miss, the parameters (a
 # server-side cursor).
-REQUETES_FICHE = 31
+REQUETES_FICHE = 33
 
 
 @pytest.mark.parametrize("population", [2, 40])
