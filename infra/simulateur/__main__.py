@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         sous.add_argument("--etat", type=Path, required=True)
         sous.add_argument("--intervalle", type=float, default=2.0)
         sous.add_argument("--situations", action="store_true")
+        sous.add_argument("--effectifs", action="store_true")
     panne = commandes.add_parser("panne")
     panne.add_argument("type", choices=PANNES)
     panne.add_argument("--etat", type=Path, required=True)
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     simulateur = Simulateur(racine=args.racine, etat=args.etat)
     if args.commande == "cycle":
-        for ligne in simulateur.cycle(situations=args.situations):
+        for ligne in simulateur.cycle(situations=args.situations, effectifs=args.effectifs):
             print(ligne)
         return 0
     arret = False
@@ -76,14 +77,20 @@ def main(argv: list[str] | None = None) -> int:
         f"simulateur {simulateur.config.partie} : racine {args.racine}, état {args.etat}",
         flush=True,
     )
-    dernieres_situations = time.monotonic()
+    dernieres_situations = dernieres_effectifs = time.monotonic()
     while not arret:
+        maintenant = time.monotonic()
         situations = bool(simulateur.config.situations_toutes_les) and (
-            time.monotonic() - dernieres_situations >= simulateur.config.situations_toutes_les
+            maintenant - dernieres_situations >= simulateur.config.situations_toutes_les
+        )
+        effectifs = bool(simulateur.config.effectifs_toutes_les) and (
+            maintenant - dernieres_effectifs >= simulateur.config.effectifs_toutes_les
         )
         if situations:
-            dernieres_situations = time.monotonic()
-        for ligne in simulateur.cycle(situations=situations):
+            dernieres_situations = maintenant
+        if effectifs:
+            dernieres_effectifs = maintenant
+        for ligne in simulateur.cycle(situations=situations, effectifs=effectifs):
             print(ligne, flush=True)
         time.sleep(args.intervalle)
     return 0

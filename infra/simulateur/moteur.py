@@ -37,6 +37,10 @@ class Config:
     # Seconds between two automatic situations files (0: only on command).
     situations_toutes_les: float = 0.0
     postes: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The tableau des effectifs the Treasury holds per ordonnateur: [{"ligne_budgetaire",
+    # "grade" or "categorie", "postes_budgetes"}]; occupancy is counted on its own copy.
+    effectifs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    effectifs_toutes_les: float = 0.0
     pannes: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
@@ -409,6 +413,49 @@ class Simulateur:
             )
         return noms
 
+    def effectifs_emettre(self) -> list[str]:
+        """One complete `effectifs` file per ordonnateur configured, for the current year."""
+        noms = []
+        annee = date.today().year
+        for ordonnateur, lignes in sorted(self.config.effectifs.items()):
+            agents = [
+                json.loads(r["situation"])
+                for r in self.stockage.tous(
+                    "SELECT situation FROM agent WHERE ordonnateur = ? AND present = 1", ordonnateur
+                )
+            ]
+            enregistrements = [
+                {
+                    "ligne_budgetaire": str(ligne["ligne_budgetaire"]),
+                    "grade": ligne.get("grade"),
+                    "categorie": ligne.get("categorie"),
+                    "postes_budgetes": int(ligne["postes_budgetes"]),
+                    "postes_occupes": sum(
+                        1
+                        for a in agents
+                        if a.get("position", "activite") == "activite"
+                        and (
+                            (ligne.get("grade") and a.get("grade") == ligne.get("grade"))
+                            or (
+                                ligne.get("categorie")
+                                and str(a.get("echelle")) == str(ligne.get("categorie"))
+                            )
+                        )
+                    ),
+                    "annee": annee,
+                }
+                for ligne in lignes
+            ]
+            noms.append(
+                self.emettre(
+                    destinataire=ordonnateur,
+                    flux="effectifs",
+                    enregistrements=enregistrements,
+                    complet=True,
+                )
+            )
+        return noms
+
     # --- emission (and misbehaviour) ------------------------------------------------------
 
     def _panne(self, flux: str) -> str:
@@ -535,7 +582,7 @@ class Simulateur:
                 self.depot.deposer(fichier, destinataire=str(retard["destinataire"]))
             self.stockage.executer("DELETE FROM retard WHERE nom = ?", nom)
 
-    def cycle(self, *, situations: bool = False) -> list[str]:
+    def cycle(self, *, situations: bool = False, effectifs: bool = False) -> list[str]:
         self.config = Config.lire(self.config_chemin)
         self.cle_assurer()
         self.cles_pairs_importer()
@@ -544,6 +591,8 @@ class Simulateur:
         issues += self.repondre()
         if situations:
             issues += self.situations_emettre()
+        if effectifs:
+            issues += self.effectifs_emettre()
         return issues
 
 

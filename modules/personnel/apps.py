@@ -12,3 +12,4 @@ class PersonnelConfig(AppConfig):
         from modules.personnel import echange as personnel_echange
 
         echange.recepteur_enregistrer("situations", personnel_echange.situations_recevoir)
+        echange.recepteur_enregistrer("effectifs", personnel_echange.effectifs_recevoir)

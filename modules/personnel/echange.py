@@ -19,9 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit_services
-from exchange.ports import RapportApplication
+from exchange.ports import RapportApplication, RefusApplication
 from exchange.protocole.manifeste import Manifeste
-from modules.personnel.models import Agent, EcartTresor, Position, SituationTresor, StatutEcart
+from modules.personnel.models import (
+    Agent,
+    EcartTresor,
+    EffectifTresor,
+    Position,
+    SituationTresor,
+    StatutEcart,
+)
 
 LOT = 2000
 # Treasury field → HR file column.
@@ -175,3 +182,46 @@ def ecart_traiter(*, auteur: str, ecart: EcartTresor, statut: str, motif: str) -
             data={"ecart": ecart.id, "champ": ecart.champ, "statut": statut, "motif": motif},
         )
     return ecart
+
+
+def effectifs_recevoir(
+    *, manifeste: Manifeste, enregistrements: Iterator[dict[str, Any]]
+) -> RapportApplication:
+    """The `effectifs` port: the Treasury's tableau des effectifs, complete for each year it
+    names: that year's lines are replaced whole (protocol v1 §5.4)."""
+    rapport = RapportApplication()
+    nom = manifeste.nom_base()
+    lignes: dict[tuple[int, str, str, str], EffectifTresor] = {}
+    for enregistrement in enregistrements:
+        cle = (
+            int(enregistrement["annee"]),
+            str(enregistrement["ligne_budgetaire"]),
+            str(enregistrement.get("grade") or ""),
+            str(enregistrement.get("categorie") or ""),
+        )
+        if cle in lignes:
+            raise RefusApplication(
+                _("Ligne %(l)s en double dans le tableau des effectifs.")
+                % {"l": " / ".join(map(str, cle))}
+            )
+        lignes[cle] = EffectifTresor(
+            annee=cle[0],
+            ligne_budgetaire=cle[1],
+            grade_code=cle[2],
+            categorie=cle[3],
+            postes_budgetes=int(enregistrement["postes_budgetes"]),
+            postes_occupes=int(enregistrement["postes_occupes"]),
+            fichier=nom,
+        )
+    annees = sorted({cle[0] for cle in lignes})
+    EffectifTresor.objects.filter(annee__in=annees).delete()
+    EffectifTresor.objects.bulk_create(list(lignes.values()))
+    rapport.appliques = len(lignes)
+    audit_services.audit_record(
+        actor=manifeste.emetteur,
+        action="personnel.effectifs_tresor",
+        object_type="fichier",
+        object_id=nom[:100],
+        data={"annees": annees, "lignes": len(lignes)},
+    )
+    return rapport

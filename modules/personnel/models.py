@@ -455,3 +455,32 @@ class EcartTresor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ppr} {self.champ}: {self.valeur_rh} ≠ {self.valeur_tresor}"
+
+
+class EffectifTresor(models.Model):
+    """A line of the Treasury's tableau des effectifs for a year (an `effectifs` file of the
+    exchange replaces the year's lines whole). Compared with the tenant's own budget posts on the
+    posts page; never written into them."""
+
+    id = models.BigAutoField(primary_key=True)
+    annee = models.PositiveSmallIntegerField(_("année"))
+    ligne_budgetaire = models.CharField(_("ligne budgétaire"), max_length=60)
+    grade_code = models.CharField(_("grade"), max_length=32, blank=True)
+    categorie = models.CharField(_("catégorie / échelle"), max_length=20, blank=True)
+    postes_budgetes = models.PositiveIntegerField(_("postes budgétés"))
+    postes_occupes = models.PositiveIntegerField(_("postes occupés"))
+    fichier = models.CharField(max_length=200)
+    recu_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["annee", "ligne_budgetaire", "grade_code", "categorie"]
+        verbose_name = _("ligne du tableau des effectifs (Trésor)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annee", "ligne_budgetaire", "grade_code", "categorie"],
+                name="effectif_tresor_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annee} {self.ligne_budgetaire} {self.grade_code or self.categorie}"

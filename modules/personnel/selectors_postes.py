@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from modules.personnel import postes
-from modules.personnel.models import PosteBudgetaire
+from modules.personnel.models import EffectifTresor, PosteBudgetaire
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,53 @@ def postes_tableau() -> list[LigneBudgetaire]:
 
 def poste_get(*, poste_id: int) -> PosteBudgetaire | None:
     return PosteBudgetaire.objects.filter(id=poste_id).first()
+
+
+@dataclass(frozen=True)
+class ComparaisonEffectif:
+    """One (budget line, grade or category) as the tenant's posts and the Treasury count it."""
+
+    ligne_budgetaire: str
+    grade_ou_categorie: str
+    budgetes_ici: int
+    occupes_ici: int
+    budgetes_tresor: int | None
+    occupes_tresor: int | None
+
+    @property
+    def ecart(self) -> bool:
+        return (self.budgetes_ici, self.occupes_ici) != (self.budgetes_tresor, self.occupes_tresor)
+
+
+def effectifs_comparer(
+    lignes: list[LigneBudgetaire],
+) -> tuple[int | None, list[ComparaisonEffectif]]:
+    """The Treasury's latest tableau des effectifs next to the tenant's active posts (one query
+    more than the posts table): (its year, the lines where either side has posts)."""
+    annee = EffectifTresor.objects.order_by("-annee").values_list("annee", flat=True).first()
+    if annee is None:
+        return None, []
+    ici: dict[tuple[str, str], list[int]] = {}
+    for ligne in lignes:
+        for poste in ligne.postes:
+            if not poste.actif:
+                continue
+            o = poste.occupation
+            compte = ici.setdefault((o.ligne_budgetaire, o.grade_code or o.categorie), [0, 0])
+            compte[0] += o.nombre
+            compte[1] += o.occupes
+    tresor = {
+        (e.ligne_budgetaire, e.grade_code or e.categorie): (e.postes_budgetes, e.postes_occupes)
+        for e in EffectifTresor.objects.filter(annee=annee)
+    }
+    return annee, [
+        ComparaisonEffectif(
+            ligne_budgetaire=cle[0],
+            grade_ou_categorie=cle[1],
+            budgetes_ici=ici.get(cle, [0, 0])[0],
+            occupes_ici=ici.get(cle, [0, 0])[1],
+            budgetes_tresor=tresor[cle][0] if cle in tresor else None,
+            occupes_tresor=tresor[cle][1] if cle in tresor else None,
+        )
+        for cle in sorted(ici.keys() | tresor.keys())
+    ]

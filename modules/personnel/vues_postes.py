@@ -89,11 +89,15 @@ def _retour(poste: PosteBudgetaire | None = None) -> HttpResponseRedirect:
 @permissions.requires(Action.POSTES_VOIR)
 def postes(request: HttpRequest) -> HttpResponse:
     lignes = selectors_postes.postes_tableau()
+    annee_tresor, comparaison = selectors_postes.effectifs_comparer(lignes)
     return render(
         request,
         "personnel/postes.html",
         {
             "lignes": lignes,
+            "annee_tresor": annee_tresor,
+            "comparaison": comparaison,
+            "ecarts_tresor": sum(1 for c in comparaison if c.ecart),
             "peut_gerer": permissions.allowed(_held(request), Action.POSTES_GERER),
             "total_nombre": sum(ligne.nombre for ligne in lignes),
             "total_occupes": sum(ligne.occupes for ligne in lignes),

@@ -5,6 +5,7 @@ simulator (gap, duplicate, truncation, bad signature) are held, ignored or quara
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -151,3 +152,89 @@ def test_pannes_du_tresor(
     quatrieme.refresh_from_db()
     assert quatrieme.etat == Etat.VISE
     assert Fichier.objects.filter(statut=Statut.INTEGRE, sens="entrant").count() == 3
+
+
+def test_situations_et_effectifs_du_tresor(
+    tresor, creer_agent, rediger, tenant_a, django_capture_on_commit_callbacks
+):
+    """The simulator's own copy comes back as situations (a disagreement opens a review line,
+    never a change of the file) and as the tableau des effectifs."""
+    from django_tenants.utils import schema_context
+
+    from modules.personnel.models import EcartTresor, EffectifTresor, SituationTresor
+
+    depot, etat = tresor
+    partie = f"ORD:{tenant_a.code}"
+    agent = creer_agent(date_effet=date(2020, 1, 1), commune_residence="04.421")
+    acte = rediger("avancement_echelon", agent=agent, date_effet=date(2026, 1, 1), echelon="4")
+    transmettre([acte])
+    envoyer_et_recevoir(depot, partie, django_capture_on_commit_callbacks)
+    # The HR file moves on without an act the Treasury knows of: the copies now disagree.
+    Agent.objects.filter(id=agent.id).update(echelon="6")
+    ligne = {"ligne_budgetaire": "10.1.1.11", "grade": "ADM-2", "postes_budgetes": 4}
+    simulateur("config", "effectifs=" + json.dumps({partie: [ligne]}), etat=etat)
+    sortie = subprocess.run(
+        [sys.executable, "-m", "simulateur", "cycle", "--racine", str(depot.racine),
+         "--etat", str(etat), "--situations", "--effectifs"],
+        env=os.environ | {"PYTHONPATH": f"{REPO / 'infra'}:{REPO / 'platform'}"},
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    assert "situations_TGR-WADEF" in sortie
+    assert "effectifs_TGR-WADEF" in sortie
+    with django_capture_on_commit_callbacks(execute=True):
+        recus = passerelle.boite_traiter(depot=depot, destinataire=partie)
+    assert sorted((f.flux, f.statut) for f in recus) == [
+        ("effectifs", Statut.INTEGRE),
+        ("situations", Statut.INTEGRE),
+    ]
+    with schema_context(tenant_a.schema_name):
+        assert SituationTresor.objects.get(ppr=agent.ppr).administrative["echelon"] == "4"
+        ecart = EcartTresor.objects.get(ppr=agent.ppr)
+        assert (ecart.champ, ecart.valeur_rh, ecart.valeur_tresor) == ("echelon", "6", "4")
+        assert Agent.objects.get(id=agent.id).echelon == "6"  # the file is not overwritten
+        recue = EffectifTresor.objects.get()
+        assert (recue.ligne_budgetaire, recue.postes_budgetes, recue.postes_occupes) == (
+            "10.1.1.11",
+            4,
+            1,
+        )
+
+
+def test_fichiers_livres_dans_le_desordre(
+    tresor, creer_agent, rediger, tenant_a, django_capture_on_commit_callbacks
+):
+    """The Treasury delivers n° 2 before n° 1 (a file held back, then sent after the next one):
+    the gateway applies them in sequence order. (A n° 2 processed while n° 1 is still missing
+    is held: test_passerelle.test_trou_retenu_puis_comble.)"""
+    depot, etat = tresor
+    partie = f"ORD:{tenant_a.code}"
+    simulateur("panne", "inverser", etat=etat)
+    sortie = depot.racine / "TGR-WADEF" / "outbox"
+    actes = []
+    for rang in (1, 2):
+        acte = rediger(
+            "avancement_echelon",
+            agent=creer_agent(date_effet=date(2020, 1, 1), commune_residence="04.421"),
+            date_effet=date(2026, 1, 1),
+            echelon="4",
+        )
+        transmettre([acte])
+        with django_capture_on_commit_callbacks(execute=True):
+            echange.bordereaux_envoyer()
+
+        def repondu(n: int = rang) -> bool:
+            return len(list(sortie.glob("reponses_*.sig"))) >= n
+
+        attendre(repondu, "la réponse")
+        actes.append(acte)
+    attendre(lambda: len(depot.complets(partie)) >= 2, "les deux réponses")
+    inbox = depot.racine / f"ORD-{tenant_a.code}" / "inbox"
+    (un,) = inbox.glob("*_0000000001.manifest.json.sig")
+    (deux,) = inbox.glob("*_0000000002.manifest.json.sig")
+    assert deux.stat().st_mtime_ns <= un.stat().st_mtime_ns  # n° 2 was delivered first
+    with django_capture_on_commit_callbacks(execute=True):
+        recus = passerelle.boite_traiter(depot=depot, destinataire=partie)
+    assert [(f.sequence, f.statut) for f in recus] == [(1, Statut.INTEGRE), (2, Statut.INTEGRE)]
+    for acte in actes:
+        acte.refresh_from_db()
+        assert acte.etat == Etat.VISE

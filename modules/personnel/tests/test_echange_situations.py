@@ -139,3 +139,55 @@ def test_file_de_revue_dans_le_perimetre(
     )
     ecart.refresh_from_db()
     assert ecart.statut == StatutEcart.PRIS_EN_COMPTE
+
+
+def effectif(ligne: str, grade: str, budgetes: int, occupes: int) -> dict[str, Any]:
+    return {"ligne_budgetaire": ligne, "grade": grade, "categorie": None,
+            "postes_budgetes": budgetes, "postes_occupes": occupes, "annee": 2026}  # fmt: skip
+
+
+def test_tableau_des_effectifs_remplace_et_compare(
+    depot, creer_agent, client_a, tenant_a, django_capture_on_commit_callbacks
+):
+    from modules.personnel.models import EffectifTresor
+
+    creer_agent()  # occupies P-ADM (ADM-2, line 10.1.1.11, 5 posts)
+    capture = django_capture_on_commit_callbacks
+    lignes = [effectif("10.1.1.11", "ADM-2", 5, 1), effectif("10.1.1.99", "ADM-1", 2, 2)]
+    premier = recevoir_flux(depot, tenant_a, capture, "effectifs", lignes)
+    assert premier.statut == Statut.INTEGRE
+    assert EffectifTresor.objects.count() == 2
+    # a later complete file for the year replaces its lines
+    recevoir_flux(depot, tenant_a, django_capture_on_commit_callbacks, "effectifs",
+                  [effectif("10.1.1.11", "ADM-2", 6, 1)])  # fmt: skip
+    assert list(EffectifTresor.objects.values_list("ligne_budgetaire", "postes_budgetes")) == [
+        ("10.1.1.11", 6)
+    ]
+    page = client_a(("budget", None), username="budget.test").get(reverse("personnel:postes"))
+    comparaison = {
+        (c.ligne_budgetaire, c.grade_ou_categorie): c for c in page.context["comparaison"]
+    }
+    assert (
+        comparaison[("10.1.1.11", "ADM-2")].budgetes_ici,
+        comparaison[("10.1.1.11", "ADM-2")].budgetes_tresor,
+    ) == (5, 6)
+    assert comparaison[("10.1.1.11", "ADM-2")].ecart
+    assert page.context["annee_tresor"] == 2026
+    # a line twice in one file: the whole file is refused, nothing replaced
+    lignes = [effectif("L", "ADM-2", 1, 0), effectif("L", "ADM-2", 2, 0)]
+    double = recevoir_flux(depot, tenant_a, capture, "effectifs", lignes)
+    assert (double.statut, double.code_erreur) == (Statut.QUARANTAINE, "E-APPLICATION")
+    assert EffectifTresor.objects.get().postes_budgetes == 6
+
+
+def recevoir_flux(  # type: ignore[no-untyped-def]
+    depot: Depot, tenant_a, capture, flux: str, lignes: list[dict[str, Any]]
+):
+    partie = f"ORD:{tenant_a.code}"
+    with capture(execute=True):
+        passerelle.fichier_emettre(
+            depot=depot, emetteur=TRESOR, destinataire=partie, flux=flux, enregistrements=lignes
+        )
+    with capture(execute=True):
+        (fichier,) = passerelle.boite_traiter(depot=depot, destinataire=partie)
+    return fichier
