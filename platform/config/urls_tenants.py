@@ -18,5 +18,6 @@ urlpatterns = [
     path("actes/", include("modules.actes.urls")),
     path("notifications/", include("modules.notifications.urls")),
     path("echanges/", include("modules.echanges.urls")),
+    path("paie/", include("modules.paie.urls")),
     path("demarrage/", include("onboarding.assistant.urls")),
 ]

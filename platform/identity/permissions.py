@@ -57,6 +57,9 @@ class Action(StrEnum):
     ACTES_REDIGER = "actes.rediger"
     ACTES_VALIDER = "actes.valider"
     ECHANGES_VOIR = "echanges.voir"
+    ACTES_MODELES_GERER = "actes.modeles_gerer"
+    PAIE_VOIR = "paie.voir"
+    PAIE_ECARTS_TRAITER = "paie.ecarts_traiter"
 
 
 ALL_ROLES = frozenset(TENANT_ROLES)
@@ -84,6 +87,11 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.ACTES_VALIDER: frozenset({"valideur"}),
     # The tenant's exchange files with the Treasury (they carry PPRs, pay, acts' contents).
     Action.ECHANGES_VOIR: frozenset({"admin", "gestionnaire", "valideur", "paie"}),
+    # The templates of the official documents (arrêtés, décisions): the tenant's admin.
+    Action.ACTES_MODELES_GERER: frozenset({"admin"}),
+    # What the Treasury paid, to whom: the pay role only (within its perimeter).
+    Action.PAIE_VOIR: frozenset({"paie"}),
+    Action.PAIE_ECARTS_TRAITER: frozenset({"paie"}),
 }
 
 
@@ -93,7 +101,9 @@ def roles_for(action: Action) -> frozenset[str]:
 
 # Actions on data that belongs to no unit (the whole tenant's journal): a habilitation limited
 # to a unit never grants them, whatever its role.
-WHOLE_TENANT_ACTIONS = frozenset({Action.JOURNAL_LIRE, Action.POSTES_GERER, Action.DEMARRAGE})
+WHOLE_TENANT_ACTIONS = frozenset(
+    {Action.JOURNAL_LIRE, Action.POSTES_GERER, Action.DEMARRAGE, Action.ACTES_MODELES_GERER}
+)
 
 # Rights on data inside pages (which fields are shown unmasked), declared by no page itself.
 DATA_ACTIONS = frozenset({Action.PERSONNEL_DONNEES_SENSIBLES})

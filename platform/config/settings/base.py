@@ -82,6 +82,7 @@ TENANT_APPS = [
     "modules.actes",
     "modules.notifications",
     "modules.echanges",
+    "modules.paie",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
