@@ -1,8 +1,8 @@
 """Record schemas of protocol v1 (§5) and their checker.
 
-A schema maps each field to (kind, required). Kinds: entier, texte, date (AAAA-MM-JJ), montant
-(decimal text, 2 decimals), booleen, objet (any JSON object), `objet:<name>` (a nested schema),
-`liste:<name>` (a list of nested records), `choix:<a|b|c>`. Unknown fields are ignored (minor
+A schema maps each field to (kind, required). Kinds: entier, texte, date (AAAA-MM-JJ), mois
+(AAAA-MM), montant (decimal text, 2 decimals), booleen, objet (any JSON object), `objet:<name>`
+(a nested schema), `liste:<name>` (a list of nested records), `choix:<a|b|c>`. Unknown fields are ignored (minor
 versions add optional fields); a missing required field or a wrong type is an E-SCHEMA error
 naming the line and the field.
 """
@@ -46,6 +46,15 @@ IMBRIQUES: dict[str, Schema] = {
         "net": ("montant", True),
         "imputation": ("texte", False),
     },
+    # paie (§5.5): one pay element of an agent's month.
+    "element_paie": {
+        "code": ("texte", True),
+        "libelle": ("texte", True),
+        "libelle_ar": ("texte", False),
+        "sens": ("choix:gain|retenue", True),
+        "montant": ("montant", True),
+        "origine": ("choix:engine|tresor", True),
+    },
 }
 
 SCHEMAS: dict[str, Schema] = {
@@ -87,10 +96,56 @@ SCHEMAS: dict[str, Schema] = {
         "postes_occupes": ("entier", True),
         "annee": ("entier", True),
     },
-    "paie": {"ppr": ("texte", True)},  # reserved (issue 10)
+    # paie: see VARIANTES (a header, one record per agent paid, the trailer's totals).
     # A round trip to check a new ordonnateur's keys and transport (the onboarding wizard).
     "essai": {"message": ("texte", True), "le": ("date", True), "accuse_de": ("entier", False)},
 }
+
+
+# Streams whose records come in several kinds, told apart by a field (§5.5): the field's value
+# names the schema the record is checked against.
+VARIANTES: dict[str, tuple[str, dict[str, Schema]]] = {
+    "paie": (
+        "type",
+        {
+            "entete": {
+                "type": ("texte", True),
+                "mois": ("mois", True),
+                "ordonnateur": ("texte", True),
+                "date_arret": ("date", True),
+                "date_paiement": ("date", True),
+                "agents": ("entier", True),
+                "brut": ("montant", True),
+                "retenues": ("montant", True),
+                "net": ("montant", True),
+            },
+            "agent": {
+                "type": ("texte", True),
+                "ppr": ("texte", True),
+                "nom": ("texte", True),
+                "prenom": ("texte", True),
+                "nom_ar": ("texte", False),
+                "prenom_ar": ("texte", False),
+                "administrative": ("objet:administrative", True),
+                "imputation": ("texte", True),
+                "elements": ("liste:element_paie", True),
+                "brut": ("montant", True),
+                "retenues": ("montant", True),
+                "net": ("montant", True),
+            },
+            "total": {
+                "type": ("texte", True),
+                "imputation": ("texte", True),
+                "rubrique": ("texte", True),
+                "libelle": ("texte", True),
+                "sens": ("choix:gain|retenue", True),
+                "montant": ("montant", True),
+                "agents": ("entier", True),
+            },
+        },
+    ),
+}
+MOIS = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 def _type_ok(genre: str, valeur: Any) -> str | None:
@@ -112,6 +167,8 @@ def _type_ok(genre: str, valeur: Any) -> str | None:
             except ValueError:
                 pass
         return "date AAAA-MM-JJ"
+    if genre == "mois":
+        return None if isinstance(valeur, str) and MOIS.fullmatch(valeur) else "mois AAAA-MM"
     if genre == "montant":
         return None if isinstance(valeur, str) and MONTANT.fullmatch(valeur) else "montant « 0.00 »"
     if genre.startswith("choix:"):
@@ -159,4 +216,16 @@ def _verifier(schema: Schema, valeur: Any, *, ligne: int, chemin: str) -> None:
 
 
 def enregistrement_verifier(flux: str, enregistrement: Any, *, ligne: int) -> None:
+    if flux in VARIANTES:
+        champ, schemas = VARIANTES[flux]
+        genre = enregistrement.get(champ) if isinstance(enregistrement, dict) else None
+        if genre not in schemas:
+            raise ErreurProtocole(
+                "E-SCHEMA",
+                f"ligne {ligne}, champ « {champ} » : une valeur parmi "
+                f"{', '.join(schemas)} attendue, reçu {genre!r}",
+                ligne=ligne,
+            )
+        _verifier(schemas[str(genre)], enregistrement, ligne=ligne, chemin="")
+        return
     _verifier(SCHEMAS[flux], enregistrement, ligne=ligne, chemin="")
