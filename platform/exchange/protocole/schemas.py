@@ -2,9 +2,9 @@
 
 A schema maps each field to (kind, required). Kinds: entier, texte, date (AAAA-MM-JJ), mois
 (AAAA-MM), montant (decimal text, 2 decimals), booleen, objet (any JSON object), `objet:<name>`
-(a nested schema), `liste:<name>` (a list of nested records), `choix:<a|b|c>`. Unknown fields are ignored (minor
-versions add optional fields); a missing required field or a wrong type is an E-SCHEMA error
-naming the line and the field.
+(a nested schema), `liste:<name>` (a list of nested records), `choix:<a|b|c>`. Unknown fields
+are ignored (minor versions add optional fields); a missing required field or a wrong type is an
+E-SCHEMA error naming the line and the field.
 """
 
 from __future__ import annotations
