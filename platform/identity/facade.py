@@ -336,6 +336,13 @@ def tenant_api_client_revoke(*, alias: str, client_id: str) -> bool:
     return True
 
 
+def usernames_with_role(*, tenant_schema: str, role: str) -> list[str]:
+    """Who holds `role` in the tenant (the jobs' copy of habilitations): usernames."""
+    from identity import habilitation_copies
+
+    return habilitation_copies.usernames_with_role(tenant_schema=tenant_schema, role=role)
+
+
 def habilitation_copy_refresh(*, alias: str) -> int:
     """Bring the jobs' copy of this tenant's habilitations in line with Keycloak now."""
     from identity import habilitation_copies

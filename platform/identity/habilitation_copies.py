@@ -43,3 +43,19 @@ def habilitations_for_job(*, tenant_schema: str, user_sub: str) -> frozenset[Hab
             tenant_schema=tenant_schema, user_sub=user_sub
         ).values_list("role", "unit")
     )
+
+
+def usernames_with_role(*, tenant_schema: str, role: str) -> list[str]:
+    """Usernames of the people holding `role` (any unit) in the tenant, as of the last
+    reconcile: who a job notifies (notifications are addressed by username)."""
+    from django.contrib.auth import get_user_model
+
+    subs = HabilitationCopie.objects.filter(tenant_schema=tenant_schema, role=role).values(
+        "user_sub"
+    )
+    return sorted(
+        str(u)
+        for u in get_user_model()
+        .objects.filter(keycloak_sub__in=subs, is_active=True)
+        .values_list("username", flat=True)
+    )
