@@ -3,7 +3,14 @@
 serve --racine DIR --etat DIR [--intervalle S]   run cycles until SIGTERM
 cycle --racine DIR --etat DIR [--situations]     one cycle, then exit (prints what it did)
 panne TYPE --etat DIR [--flux F] [--fois N]      misbehave on the next N files of a flux
-config --etat DIR KEY=VALUE…                     set taux_rejet, delai_reponse, …
+config --etat DIR KEY=VALUE…                     set taux_rejet, delai_reponse, paie_calendrier…
+paie --racine DIR --etat DIR --mois AAAA-MM [--ordonnateur ORD:x]
+                                                 emit the month's payroll file(s) now
+reprise FICHIER --etat DIR                       load an ordonnateur's population as our copy
+                                                 (the output of `manage.py echange reprise_tresor`)
+element --etat DIR --ordonnateur ORD:x --ppr P --nature precompte|opposition|correction
+        --code C --libelle L --sens retenue|gain --montant 500.00 --du AAAA-MM [--au AAAA-MM]
+                                                 a Treasury-side item on an agent's pay
 """
 
 from __future__ import annotations
@@ -13,10 +20,13 @@ import json
 import signal
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from types import FrameType
 
+from simulateur import paie as paie_tresor
 from simulateur.moteur import PANNES, Config, Simulateur
+from simulateur.stockage import Stockage
 
 
 def _config_ecrire(etat: Path, config: Config) -> None:
@@ -42,7 +52,44 @@ def main(argv: list[str] | None = None) -> int:
     config = commandes.add_parser("config")
     config.add_argument("--etat", type=Path, required=True)
     config.add_argument("valeurs", nargs="+")
+    mensuelle = commandes.add_parser("paie")
+    mensuelle.add_argument("--racine", type=Path, required=True)
+    mensuelle.add_argument("--etat", type=Path, required=True)
+    mensuelle.add_argument("--mois", required=True)
+    mensuelle.add_argument("--ordonnateur", action="append", default=[])
+    reprise = commandes.add_parser("reprise")
+    reprise.add_argument("fichier", type=Path)
+    reprise.add_argument("--etat", type=Path, required=True)
+    element = commandes.add_parser("element")
+    element.add_argument("--etat", type=Path, required=True)
+    for champ in ("ordonnateur", "ppr", "nature", "code", "libelle", "sens", "montant", "du"):
+        element.add_argument(f"--{champ}", required=True)
+    element.add_argument("--au", default=None)
     args = parser.parse_args(argv)
+
+    if args.commande == "reprise":
+        with args.fichier.open(encoding="utf-8") as lignes:
+            nombre = paie_tresor.reprise_charger(
+                Stockage(args.etat / "tresor.sqlite3"),
+                (json.loads(ligne) for ligne in lignes if ligne.strip()),
+                le=date.today().isoformat(),
+            )
+        print(f"{nombre} agents repris")
+        return 0
+    if args.commande == "element":
+        paie_tresor.element_ajouter(
+            Stockage(args.etat / "tresor.sqlite3"),
+            ordonnateur=args.ordonnateur,
+            ppr=args.ppr,
+            nature=args.nature,
+            code=args.code,
+            libelle=args.libelle,
+            sens=args.sens,
+            montant=args.montant,
+            du=args.du,
+            au=args.au,
+        )
+        return 0
 
     if args.commande == "panne":
         actuelle = Config.lire(args.etat / "config.json")
@@ -61,6 +108,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     simulateur = Simulateur(racine=args.racine, etat=args.etat)
+    if args.commande == "paie":
+        simulateur.cle_assurer()
+        annee, _tiret, mois = str(args.mois).partition("-")
+        for ligne in simulateur.paie_emettre(
+            mois=date(int(annee), int(mois), 1), ordonnateurs=args.ordonnateur
+        ):
+            print(ligne)
+        return 0
     if args.commande == "cycle":
         for ligne in simulateur.cycle(situations=args.situations, effectifs=args.effectifs):
             print(ligne)

@@ -21,7 +21,7 @@ from exchange.protocole.fichiers import (
     fichier_verifier,
 )
 from exchange.protocole.manifeste import ErreurProtocole, Manifeste
-from simulateur import controles
+from simulateur import controles, paie
 from simulateur.stockage import Stockage
 
 PANNES = ("dupliquer", "inverser", "trou", "tronquer", "signature", "retard")
@@ -42,6 +42,13 @@ class Config:
     effectifs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     effectifs_toutes_les: float = 0.0
     pannes: list[dict[str, Any]] = field(default_factory=list)
+    # The monthly payroll calendar: after the cut-off day of a month, its payroll file is
+    # emitted once per ordonnateur (when `paie_calendrier`); the pay day is stated in the file.
+    paie_calendrier: bool = False
+    paie_jour_arret: int = 20
+    paie_jour_paiement: int = 27
+    # Residence zone for an agent the Treasury knows only from a recruitment act.
+    zone_defaut: str = "A"
 
     @classmethod
     def lire(cls, chemin: Path) -> Config:
@@ -582,6 +589,65 @@ class Simulateur:
                 self.depot.deposer(fichier, destinataire=str(retard["destinataire"]))
             self.stockage.executer("DELETE FROM retard WHERE nom = ?", nom)
 
+    def paie_emettre(self, *, mois: date, ordonnateurs: Iterable[str] = ()) -> list[str]:
+        """One `paie` file per ordonnateur for `mois` (all those with agents by default). A
+        second run for the same month is a corrected file: the receiver replaces the month."""
+        choisis = list(ordonnateurs) or [
+            str(r["ordonnateur"])
+            for r in self.stockage.tous(
+                "SELECT DISTINCT ordonnateur FROM agent WHERE ordonnateur NOT LIKE '%#%' "
+                "ORDER BY ordonnateur"
+            )
+        ]
+        calendrier = paie.Calendrier(self.config.paie_jour_arret, self.config.paie_jour_paiement)
+        issues: list[str] = []
+        for ordonnateur in choisis:
+            remarques: list[str] = []
+            enregistrements = paie.fichier_paie(
+                self.stockage,
+                ordonnateur=ordonnateur,
+                mois=mois,
+                calendrier=calendrier,
+                zone_defaut=self.config.zone_defaut,
+                remarques=remarques,
+            )
+            nom = self.emettre(
+                destinataire=ordonnateur, flux="paie", enregistrements=enregistrements
+            )
+            self.stockage.executer(
+                "INSERT OR REPLACE INTO paie_emise(ordonnateur, mois, fichier, emis_le) "
+                "VALUES (?,?,?,?)",
+                ordonnateur,
+                f"{mois:%Y-%m}",
+                nom,
+                maintenant().isoformat(),
+            )
+            issues.append(f"{nom}: paie {mois:%Y-%m} ({len(enregistrements) - 1} lignes)")
+            issues.extend(remarques)
+        return issues
+
+    def paie_echue(self, *, aujourd_hui: date) -> list[str]:
+        """The calendar: past the month's cut-off day, its payroll goes once to every
+        ordonnateur that has not had it."""
+        if not self.config.paie_calendrier or aujourd_hui.day < self.config.paie_jour_arret:
+            return []
+        mois = aujourd_hui.replace(day=1)
+        servis = {
+            str(r["ordonnateur"])
+            for r in self.stockage.tous(
+                "SELECT ordonnateur FROM paie_emise WHERE mois = ?", f"{mois:%Y-%m}"
+            )
+        }
+        dus = [
+            str(r["ordonnateur"])
+            for r in self.stockage.tous(
+                "SELECT DISTINCT ordonnateur FROM agent WHERE ordonnateur NOT LIKE '%#%' "
+                "ORDER BY ordonnateur"
+            )
+            if str(r["ordonnateur"]) not in servis
+        ]
+        return self.paie_emettre(mois=mois, ordonnateurs=dus) if dus else []
+
     def cycle(self, *, situations: bool = False, effectifs: bool = False) -> list[str]:
         self.config = Config.lire(self.config_chemin)
         self.cle_assurer()
@@ -593,6 +659,7 @@ class Simulateur:
             issues += self.situations_emettre()
         if effectifs:
             issues += self.effectifs_emettre()
+        issues += self.paie_echue(aujourd_hui=date.today())
         return issues
 
 

@@ -30,6 +30,13 @@ CREATE TABLE IF NOT EXISTS agent (
     PRIMARY KEY (ordonnateur, ppr));
 CREATE TABLE IF NOT EXISTS compteur (cle TEXT PRIMARY KEY, valeur INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS retard (nom TEXT PRIMARY KEY, destinataire TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS element_tresor (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, ordonnateur TEXT NOT NULL, ppr TEXT NOT NULL,
+    nature TEXT NOT NULL, code TEXT NOT NULL, libelle TEXT NOT NULL, sens TEXT NOT NULL,
+    montant INTEGER NOT NULL, du TEXT NOT NULL, au TEXT);
+CREATE TABLE IF NOT EXISTS paie_emise (
+    ordonnateur TEXT NOT NULL, mois TEXT NOT NULL, fichier TEXT NOT NULL, emis_le TEXT NOT NULL,
+    PRIMARY KEY (ordonnateur, mois, fichier));
 """
 
 
