@@ -233,3 +233,86 @@ class PieceActe(models.Model):
 
     def __str__(self) -> str:
         return self.nom_fichier
+
+
+# --- Bulk acts (issue 9): a campaign run ("lot") and the acts it generated ------------------
+
+
+class StatutLot(models.TextChoices):
+    EN_ATTENTE = "en_attente", _("En attente")
+    EN_COURS = "en_cours", _("En cours")
+    TERMINE = "termine", _("Terminé")
+    ECHEC = "echec", _("Échec")
+
+
+class LotActes(models.Model):
+    """One run of a bulk campaign (the yearly avancement d'échelon): who asked, on which
+    perimeter and date, how far the background job got, and what it found.
+
+    `campagne` names the campaign (type and date): an agent gets at most one act per campaign,
+    whatever the number of runs (`LigneLot`'s unique key), so running it again creates nothing
+    new and a run interrupted by a crash is resumed by running it again."""
+
+    id = models.BigAutoField(primary_key=True)
+    type_code = models.CharField(_("type d'acte"), max_length=40, default="avancement_echelon")
+    date_campagne = models.DateField(_("date de la campagne"))
+    campagne = models.CharField(_("campagne"), max_length=80)
+    # The unit whose subtree the run covers ("" : the author's whole perimeter), and the
+    # author's perimeter when it was asked (the job has no session).
+    unite_code = models.CharField(_("unité"), max_length=30, blank=True)
+    perimetre_tout = models.BooleanField(default=False)
+    perimetre_racines = models.JSONField(default=list)
+    auteur = models.CharField(_("lancé par"), max_length=255)
+    cree_le = models.DateTimeField(_("lancé le"), auto_now_add=True)
+    statut = models.CharField(
+        _("statut"), max_length=12, choices=StatutLot.choices, default=StatutLot.EN_ATTENTE
+    )
+    total = models.PositiveIntegerField(_("agents examinés"), default=0)
+    faits = models.PositiveIntegerField(_("agents traités"), default=0)
+    crees = models.PositiveIntegerField(_("actes créés"), default=0)
+    rapport = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    termine_le = models.DateTimeField(null=True, blank=True)
+    valide_par = models.CharField(max_length=255, blank=True)
+    valide_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cree_le", "-id"]
+        verbose_name = _("lot d'actes")
+        verbose_name_plural = _("lots d'actes")
+
+    def __str__(self) -> str:
+        return f"{self.campagne} #{self.id}"
+
+
+class LigneLot(models.Model):
+    """One act of a run, with what the review list filters and sums (kept here so a
+    300,000-line lot is listed and totalled without reading every version's JSON)."""
+
+    id = models.BigAutoField(primary_key=True)
+    lot = models.ForeignKey(LotActes, on_delete=models.PROTECT, related_name="lignes")
+    acte = models.OneToOneField(Acte, on_delete=models.PROTECT, related_name="ligne_lot")
+    campagne = models.CharField(max_length=80)
+    agent_id = models.BigIntegerField()
+    unite_code = models.CharField(max_length=30)
+    echelon_avant = models.CharField(max_length=5)
+    echelon_apres = models.CharField(max_length=5)
+    # Monthly variation of the gross pay and arrears (centimes); 0 when not computable.
+    variation_brut = models.BigIntegerField(default=0)
+    rappel_brut = models.BigIntegerField(default=0)
+    bloquant = models.BooleanField(default=False)
+    exclu = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["lot", "id"]
+        verbose_name = _("acte d'un lot")
+        constraints = [
+            models.UniqueConstraint(fields=["campagne", "agent_id"], name="lot_campagne_agent"),
+        ]
+        indexes = [
+            models.Index(fields=["lot", "unite_code", "id"], name="ligne_lot_unite"),
+            models.Index(fields=["lot", "bloquant", "id"], name="ligne_lot_bloquant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot_id}: {self.acte_id}"
