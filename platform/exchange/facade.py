@@ -11,7 +11,12 @@ from django.conf import settings
 from exchange import passerelle, ports
 from exchange.depot import Depot
 from exchange.models import Fichier
-from exchange.ports import RapportApplication, RefusApplication, recepteur_enregistrer
+from exchange.ports import (
+    RapportApplication,
+    RefusApplication,
+    recepteur_enregistrer,
+    reprise_enregistrer,
+)
 
 __all__ = [
     "RapportApplication",
@@ -19,6 +24,7 @@ __all__ = [
     "depot_plateforme",
     "fichier_emettre",
     "recepteur_enregistrer",
+    "reprise_enregistrer",
 ]
 
 

@@ -46,6 +46,17 @@ RECEPTEURS: dict[str, Recepteur] = {}
 APRES_INTEGRATION: list[Callable[[str, Manifeste], None]] = []
 
 
+# The ordonnateur's population for the Treasury's initial copy (`manage.py echange
+# reprise_tresor`): called inside the tenant's schema with the month, yields one dict per agent.
+Reprise = Callable[..., Iterator[dict[str, Any]]]
+REPRISES: list[Reprise] = []
+
+
+def reprise_enregistrer(reprise: Reprise) -> None:
+    if reprise not in REPRISES:
+        REPRISES.append(reprise)
+
+
 def recepteur_enregistrer(flux: str, recepteur: Recepteur) -> None:
     if flux in RECEPTEURS and RECEPTEURS[flux] is not recepteur:
         raise RuntimeError(f"un récepteur est déjà enregistré pour le flux {flux}")

@@ -5,18 +5,25 @@ preparer [--tresor-cles FICHIER]   a signing key for every active ordonnateur th
                                    public key list imported when given (or found in the drop)
 recevoir [--partie ORD:code]       process inboxes now (all hosted ordonnateurs by default)
 etat                               files per status and the sequences (no personal data)
+reprise_tresor --tenant CODE --sortie FICHIER [--mois AAAA-MM]
+                                   the ordonnateur's population with each agent's engine input,
+                                   one JSON line per agent, for the Treasury's initial copy
+                                   (`python -m simulateur reprise FICHIER`)
 """
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
-from django_tenants.utils import get_tenant_model
+from django.utils import timezone
+from django_tenants.utils import get_tenant_model, schema_context
 
-from exchange import cles, facade, passerelle
+from exchange import cles, facade, passerelle, ports
 from exchange.depot import dossier_partie
 from exchange.models import Cle, Fichier, Sequence
 
@@ -32,11 +39,17 @@ class Command(BaseCommand):
         recevoir = sous.add_parser("recevoir")
         recevoir.add_argument("--partie", default="")
         sous.add_parser("etat")
+        reprise = sous.add_parser("reprise_tresor")
+        reprise.add_argument("--tenant", required=True)
+        reprise.add_argument("--sortie", type=Path, required=True)
+        reprise.add_argument("--mois", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "preparer":
             self._preparer(options)
+        elif action == "reprise_tresor":
+            self._reprise(options)
         elif action == "recevoir":
             parties = [options["partie"]] if options["partie"] else self._parties()
             for partie in parties:
@@ -53,6 +66,37 @@ class Command(BaseCommand):
                 self.stdout.write(f"{ligne['sens']:8} {ligne['statut']:12} {ligne['n']}")
             for sequence in Sequence.objects.order_by("sens", "emetteur", "destinataire", "flux"):
                 self.stdout.write(str(sequence))
+
+    def _reprise(self, options: dict[str, Any]) -> None:
+        """Streamed to the file (a 300,000-agent ministry is never held in memory)."""
+        code = options["tenant"]
+        schema = (
+            get_tenant_model()
+            .objects.filter(code=code)
+            .values_list("schema_name", flat=True)
+            .first()
+        )
+        if schema is None:
+            raise CommandError(f"Aucun ordonnateur hébergé n'a le code « {code} ».")
+        if not ports.REPRISES:
+            raise CommandError("Aucun module ne fournit la population (module paie absent ?).")
+        if options["mois"]:
+            annee, _tiret, numero = str(options["mois"]).partition("-")
+            mois = date(int(annee), int(numero), 1)
+        else:
+            mois = timezone.localdate().replace(day=1)
+        sortie: Path = options["sortie"]
+        sortie.parent.mkdir(parents=True, exist_ok=True)
+        temporaire = sortie.with_name(f".{sortie.name}.tmp")
+        nombre = 0
+        with schema_context(str(schema)), temporaire.open("w", encoding="utf-8") as fichier:
+            for reprise in ports.REPRISES:
+                for agent in reprise(mois=mois):
+                    ligne = {"ordonnateur": f"ORD:{code}", **agent}
+                    fichier.write(json.dumps(ligne, ensure_ascii=False, sort_keys=True) + "\n")
+                    nombre += 1
+        temporaire.replace(sortie)
+        self.stdout.write(f"{nombre} agents de ORD:{code} écrits dans {sortie} ({mois:%Y-%m})")
 
     def _parties(self) -> list[str]:
         codes = (
