@@ -98,6 +98,7 @@ case "${1:-}" in
         unset INDIMAJ_SERVICES_LOCKED
         ensure_state_dirs
         ensure_tools
+        [[ "$1" == stop ]] || ensure_document_packages
         ;;
     status)
         # Checking PostgreSQL runs pg_ctl as the postgres user: needs root.

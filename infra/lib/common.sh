@@ -35,7 +35,9 @@ RUN_DIR="$INDIMAJ_STATE_DIR/run"   # pid files, lock, PostgreSQL's unix socket
 PKGS_POSTGRES=(postgresql-15 postgresql-contrib)
 PKGS_REDIS=(redis-server)
 PKGS_BROWSER=(chromium)
-PKGS_FONTS=(fonts-dejavu-core fonts-noto-core)
+# Official documents (platform/documents): WeasyPrint needs pango; Noto Naskh Arabic and Noto
+# Serif come from fonts-noto-core; pdftotext (poppler-utils) reads the PDFs back in the tests.
+PKGS_FONTS=(fonts-dejavu-core fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
 # Tools the scripts themselves call (ss, runuser/flock, pgrep, curl).
 PKGS_TOOLS=(iproute2 util-linux procps curl)
 
@@ -131,6 +133,12 @@ ensure_tools() {
         command -v flock >/dev/null && command -v pgrep >/dev/null &&
         command -v curl >/dev/null && return 0
     apt_ensure "${PKGS_TOOLS[@]}"
+}
+
+# Fonts, pango and pdftotext for the PDF documents: no service pulls them in, but the app and
+# its tests need them on every machine, and `make test`/`make demo` always run `start`.
+ensure_document_packages() {
+    apt_ensure "${PKGS_FONTS[@]}"
 }
 
 # ------------------------------------------------------------------- ports
