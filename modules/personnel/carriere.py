@@ -5,7 +5,10 @@ Rules:
 - an annulation counts for nothing; a correction counts at its own date with its own values
   (it restates the corrected event whole);
 - events apply in order of effect date, then recording instant; each sets the fields it gives
-  and leaves the others as they were.
+  and leaves the others as they were;
+- the quotité (share of the traitement paid, in percent) is set by an event that gives one; an
+  event that sets a position without a quotité brings it back to 100 (a reprise, a new
+  position: full pay unless the act says otherwise).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class SituationAdministrative:
     unite_code: str = ""
     poste_code: str = ""
     depuis: date | None = None  # effect date of the last event applied
+    quotite: int = 100  # percent of the traitement paid (congé de maladie's half pay: 50)
 
     @property
     def connue(self) -> bool:
@@ -78,5 +82,10 @@ def situation_plier(evenements: Sequence[EvenementLu], *, le: date) -> Situation
             for champ in CHAMPS_SITUATION
             if getattr(evenement, champ) not in ("", None)
         }
+        quotite = getattr(evenement, "quotite", None)
+        if quotite is not None:
+            changes["quotite"] = quotite
+        elif "position" in changes:
+            changes["quotite"] = 100
         situation = replace(situation, depuis=evenement.date_effet, **changes)  # type: ignore[arg-type]
     return situation

@@ -23,6 +23,7 @@ from modules.personnel import (
     selectors,
     services,
     services_actes,
+    transferts,
     validation,
 )
 from modules.personnel.carriere import SituationAdministrative
@@ -36,6 +37,7 @@ from modules.personnel.models import (
     TypePiece,
 )
 from modules.unites.perimetres import TOUT, Perimetre
+from tenants import registre
 
 __all__ = [
     "AgentResume",
@@ -245,7 +247,11 @@ def evenements_en_vigueur(*, perimetre: Perimetre, agent_id: int) -> list[Evenem
             nature=e.nature,
             date_effet=e.date_effet,
             reference=e.reference,
-            valeurs={c: getattr(e, c) for c in CHAMPS_SITUATION if getattr(e, c) not in ("", None)},
+            valeurs={
+                c: getattr(e, c)
+                for c in (*CHAMPS_SITUATION, "quotite")
+                if getattr(e, c) not in ("", None)
+            },
         )
         for e in carriere.evenements_en_vigueur(agent.evenements.all())
     ]
@@ -289,6 +295,8 @@ class Projection:
 
     evenement_date: date | None = None
     evenement_valeurs: dict[str, Any] = field(default_factory=dict)
+    # Further events of the same act at later dates (a congé de maladie's half-pay period).
+    evenements_suivants: tuple[tuple[date, dict[str, Any]], ...] = ()
     sans_evenements: tuple[int, ...] = ()
     conjoint_a_charge: bool | None = None
     enfants_ajoutes: tuple[EnfantProjete, ...] = ()
@@ -315,13 +323,16 @@ class DossierPaie:
         if cle not in self._evenements_projetes:
             retires = set(projection.sans_evenements)
             evenements = [e for e in self._evenements if e.id not in retires]
+            virtuels = list(projection.evenements_suivants)
             if projection.evenement_date is not None:
+                virtuels.insert(0, (projection.evenement_date, projection.evenement_valeurs))
+            for rang, (le, valeurs) in enumerate(virtuels, start=1):
                 virtuel = EvenementCarriere(
-                    id=-1,
+                    id=-rang,
                     nature=NatureEvenement.CORRECTION,
-                    date_effet=projection.evenement_date,
+                    date_effet=le,
                     enregistre_le=timezone.now(),
-                    **projection.evenement_valeurs,
+                    **valeurs,
                 )
                 evenements.append(virtuel)
             self._evenements_projetes[cle] = (projection, evenements)
@@ -610,3 +621,108 @@ def document_ouvrir(sha256: str) -> IO[bytes]:
 def types_pieces() -> dict[str, str]:
     """Supporting-document types (code → label)."""
     return {code: str(libelle) for code, libelle in TypePiece.choices}
+
+
+# --- Inter-ordonnateur moves driven by acts (sortie / entrée, transferts.py) -----------------
+
+
+@dataclass(frozen=True)
+class TransfertEntrant:
+    """A pending move addressed to this tenant, with who it is about (no CIN, no RIB)."""
+
+    id: int
+    ppr: str
+    nature: str
+    date_effet: date
+    source_code: str
+    nom_fr: str
+    prenom_fr: str
+    nom_ar: str
+    prenom_ar: str
+    grade_code: str
+    echelon: str
+    indice: int | None
+
+
+def destination_erreur(*, code: str) -> str | None:
+    """Why this tenant cannot send an agent to the ordonnateur `code`."""
+    destination = registre.destination_get(code=code)
+    if destination is None:
+        return _("Choisissez un ordonnateur actif de la plateforme (code inconnu : %(c)s).") % {
+            "c": code
+        }
+    if destination.pk == registre.organisation_courante().pk:
+        return _("Choisissez un autre ordonnateur que le vôtre.")
+    return None
+
+
+def transfert_entrant(*, transfert_id: int, acteur: str) -> TransfertEntrant | None:
+    """The pending move `transfert_id` addressed to this tenant (None: missing, decided, or
+    someone else's); reading who it is about is logged in the source's access journal."""
+    transfert = transferts.transfert_entrant_get(transfert_id=transfert_id)
+    if transfert is None:
+        return None
+    apercu = transferts.transfert_apercu(transfert=transfert, acteur=acteur)
+    if apercu is None:
+        return None
+    return TransfertEntrant(
+        id=transfert.pk,
+        ppr=transfert.ppr,
+        nature=transfert.nature,
+        date_effet=transfert.date_effet,
+        source_code=transfert.source.code,
+        nom_fr=apercu.nom_fr,
+        prenom_fr=apercu.prenom_fr,
+        nom_ar=apercu.nom_ar,
+        prenom_ar=apercu.prenom_ar,
+        grade_code=apercu.grade_code,
+        echelon=apercu.echelon,
+        indice=apercu.indice,
+    )
+
+
+def transfert_proposer_depuis_acte(
+    *,
+    auteur: str,
+    perimetre: Perimetre,
+    agent_id: int,
+    destination_code: str,
+    nature: str,
+    date_effet: date,
+    motif: str,
+    reference: str,
+) -> int:
+    """A visé sortie act proposes the move to the destination (which accepts it by its own
+    entrée act); returns the move's id. Raises ValidationError like `transfert_proposer`."""
+    agent = _agent(agent_id)
+    transfert = transferts.transfert_proposer(
+        auteur=auteur,
+        agent=agent,
+        perimetre=perimetre,
+        destination_code=destination_code,
+        nature=nature,
+        date_effet=date_effet,
+        motif=motif,
+        reference=reference,
+    )
+    return transfert.pk
+
+
+def transfert_accepter_depuis_acte(
+    *, auteur: str, transfert_id: int, unite_code: str, poste_code: str
+) -> int:
+    """A visé entrée act accepts the pending move: both files change in one transaction (see
+    transferts.transfert_accepter); returns the agent's id in this tenant."""
+    transfert = transferts.transfert_entrant_get(transfert_id=transfert_id)
+    if transfert is None:
+        raise ValidationError(
+            _("Le mouvement n° %(id)s n'est plus en attente.") % {"id": transfert_id}
+        )
+    transferts.transfert_accepter(
+        auteur=auteur,
+        transfert=transfert,
+        perimetre=TOUT,
+        unite_code=unite_code,
+        poste_code=poste_code,
+    )
+    return Agent.objects.values_list("id", flat=True).get(ppr=transfert.ppr)

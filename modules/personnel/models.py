@@ -13,6 +13,7 @@ codes, checked by services: no foreign key leaves the module (ARCHITECTURE §3, 
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,9 @@ class Position(models.TextChoices):
     MISE_A_DISPOSITION = "mise_a_disposition", _("Mise à disposition")
     CONGE_MALADIE_MOYENNE = "conge_maladie_moyenne", _("Congé de maladie de moyenne durée")
     CONGE_MALADIE_LONGUE = "conge_maladie_longue", _("Congé de maladie de longue durée")
+    # Traitement suspended (disciplinary suspension, absence irrégulière, abandon de poste):
+    # the agent keeps the post; the pay is the event's quotité (0 by default).
+    SUSPENSION = "suspension", _("Suspension de traitement")
     CESSATION = "cessation", _("Cessation de fonctions")
 
 
@@ -56,6 +60,7 @@ POSITIONS_OCCUPANT_POSTE = frozenset(
         Position.MISE_A_DISPOSITION,
         Position.CONGE_MALADIE_MOYENNE,
         Position.CONGE_MALADIE_LONGUE,
+        Position.SUSPENSION,
     }
 )
 
@@ -202,6 +207,15 @@ class EvenementCarriere(models.Model):
     position = models.CharField(_("position"), max_length=24, choices=Position.choices, blank=True)
     unite_code = models.CharField(_("unité d'affectation"), max_length=30, blank=True)
     poste_code = models.CharField(_("poste budgétaire"), max_length=40, blank=True)
+    # Share of the traitement paid from this event on, in percent (a congé de maladie's half
+    # pay: 50; a suspension: 0). NULL: unchanged, except that an event setting a position
+    # brings it back to 100 (carriere.situation_plier). Not a column of the current situation.
+    quotite = models.PositiveSmallIntegerField(
+        _("quotité de traitement (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
     reference = models.CharField(_("référence (arrêté, décision)"), max_length=100, blank=True)
     motif = models.TextField(_("motif"), blank=True)
     # A correction or an annulation supersedes exactly one earlier event.
@@ -230,6 +244,10 @@ class EvenementCarriere(models.Model):
             models.CheckConstraint(
                 condition=~Q(nature__in=["correction", "annulation"]) | ~Q(motif=""),
                 name="evenement_correction_motivee",
+            ),
+            models.CheckConstraint(
+                condition=Q(quotite__isnull=True) | Q(quotite__lte=100),
+                name="evenement_quotite_pourcentage",
             ),
         ]
 

@@ -2,8 +2,11 @@
 
 The situation given to the engine is the one in force on the 1st of the month. Positions
 without pay from this ordonnateur (détachement: the host pays; disponibilité: no pay;
-cessation) give no bulletin and say why. Congés de maladie are computed at full pay: the
-half-pay periods of long leave are not modelled yet (ADR 0004).
+cessation) give no bulletin and say why. The situation's quotité (percent of the traitement,
+set by the career events: a congé de maladie's half-pay period is 50, a suspension of
+traitement 0) goes to the engine as `quotite`, which applies it to the traitement de base (the
+indemnité de résidence, a share of it, follows); a quotité of 0 gives no bulletin. See
+docs/actes.md "Quotité de traitement" for what is halved and what is [GK].
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ POSITIONS_NON_PAYEES: dict[str, Promise] = {
 }
 
 
+MOTIF_TRAITEMENT_SUSPENDU = gettext_lazy("Traitement suspendu : aucune paie ce mois-ci.")
+
 MOTIF_MAD_ACCUEILLI = gettext_lazy(
     "Mis à disposition par un autre ordonnateur : c'est l'ordonnateur d'origine qui le paie."
 )
@@ -58,6 +63,8 @@ class IndemniteLue(Protocol):
 def payee(situation: SituationAdministrative) -> bool:
     """Whether this ordonnateur pays the agent in this situation (see `elements_paie`)."""
     if not situation.connue or situation.position in POSITIONS_NON_PAYEES:
+        return False
+    if situation.quotite == 0:
         return False
     return not (
         situation.position == Position.MISE_A_DISPOSITION
@@ -114,6 +121,8 @@ def situation_paie(
         entree["echelle"] = situation.echelle
     if agent.commune_residence:
         entree["affectation"] = agent.commune_residence
+    if situation.quotite != 100:
+        entree["quotite"] = situation.quotite
     if versees := indemnites_au(
         indemnites=agent.indemnites.all() if indemnites is None else indemnites, mois=mois
     ):
@@ -133,6 +142,8 @@ def elements_paie(*, agent: Agent, situation: SituationAdministrative, mois: dat
         return ElementsPaie(
             mois=mois, bulletin=None, motif=str(POSITIONS_NON_PAYEES[situation.position])
         )
+    if situation.quotite == 0:
+        return ElementsPaie(mois=mois, bulletin=None, motif=str(MOTIF_TRAITEMENT_SUSPENDU))
     try:
         bulletin = remuneration.bulletin_calculer(
             situation=situation_paie(agent=agent, situation=situation, mois=mois)

@@ -123,6 +123,11 @@ def situation_erreurs(valeurs: Mapping[str, Any], *, perimetre: Perimetre | None
     indice = valeurs.get("indice")
     if indice not in (None, "") and (not isinstance(indice, int) or indice <= 0):
         erreurs["indice"] = _("L'indice doit être un entier positif.")
+    quotite = valeurs.get("quotite")
+    if quotite not in (None, "") and (
+        not isinstance(quotite, int) or isinstance(quotite, bool) or not 0 <= quotite <= 100
+    ):
+        erreurs["quotite"] = _("La quotité de traitement est un pourcentage entier de 0 à 100.")
     unite = _valeur_texte(valeurs.get("unite_code"))
     if unite:
         if not unites.unite_exists(code=unite):
@@ -143,7 +148,11 @@ def situation_erreurs(valeurs: Mapping[str, Any], *, perimetre: Perimetre | None
 
 def _completer(valeurs: Mapping[str, Any]) -> dict[str, Any]:
     """The situation fields an event sets, blanks dropped, the corps deduced from the grade."""
-    utiles = {k: v for k, v in valeurs.items() if k in CHAMPS_SITUATION and v not in ("", None)}
+    utiles = {
+        k: v
+        for k, v in valeurs.items()
+        if (k in CHAMPS_SITUATION or k == "quotite") and v not in ("", None)
+    }
     if "grade_code" in utiles and "corps_code" not in utiles:
         corps = referentiel.grade_corps(code=str(utiles["grade_code"]))
         if corps:

@@ -42,6 +42,8 @@ class Population:
     mutuelle: Entiers
     autres_retenues: Entiers
     hausses_generales: Booleens
+    # Percent of the TB paid (100 for everyone when absent), as in `Situation.quotite`.
+    quotite: Entiers | None = None
 
     def __len__(self) -> int:
         return int(self.indice.shape[0])
@@ -50,6 +52,8 @@ class Population:
         n = len(self)
         for f in fields(self):
             colonne = getattr(self, f.name)
+            if colonne is None:
+                continue
             if colonne.shape != (n,):
                 raise DonneeInvalide(
                     champ=f.name, message=f"{colonne.shape[0]} lignes au lieu de {n}"
@@ -68,6 +72,8 @@ class Population:
             raise DonneeInvalide(champ="zone", message="zone inconnue")
         if (self.regime >= len(REGIMES)).any():
             raise DonneeInvalide(champ="regime_retraite", message="régime inconnu")
+        if self.quotite is not None and ((self.quotite <= 0) | (self.quotite > 100)).any():
+            raise DonneeInvalide(champ="quotite", message="quotité hors de 1 à 100")
 
 
 def population_depuis_situations(situations: Sequence[Situation]) -> Population:
@@ -97,6 +103,9 @@ def population_depuis_situations(situations: Sequence[Situation]) -> Population:
             [sum(r.montant_centimes for r in s.autres_retenues) for s in situations]
         ),
         hausses_generales=np.asarray([s.hausses_generales for s in situations], dtype=np.bool_),
+        quotite=col([s.quotite for s in situations])
+        if any(s.quotite != 100 for s in situations)
+        else None,
     )
 
 
@@ -125,6 +134,8 @@ def calculer_lot(*, population: Population, parametres: ParametresPaie) -> dict[
             break
         bas = haut
     tb = _arrondi(annuel, p.tb_diviseur)
+    if pop.quotite is not None:
+        tb = _arrondi(tb * pop.quotite, 100)
 
     haute = pop.echelle >= p.residence_echelle_min_haute
     taux_zone = np.asarray([p.residence_taux_bp[z] for z in ZONES], dtype=np.int64)  # (3, 2)

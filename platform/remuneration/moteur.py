@@ -100,6 +100,14 @@ def calculer(*, situation: Situation, parametres: ParametresPaie) -> Bulletin:
         "tb.tranches",
     )
     trace("Traitement de base mensuel", f"{texte(annuel)} / {p.tb_diviseur}", tb, "tb.tranches")
+    if s.quotite != 100:
+        plein = tb
+        tb = arrondi(numerateur=plein * s.quotite, denominateur=100)
+        trace(
+            "Quotité de traitement (demi-traitement d'un congé de maladie…)",
+            f"{texte(plein)} × {s.quotite} %",
+            tb,
+        )
     element("TB", GAIN, tb)
 
     # Indemnité de résidence.

@@ -53,6 +53,9 @@ class Situation:
     hausses_generales: bool = False
     grade: str = ""
     echelon: str = ""
+    # Percent of the traitement de base paid (a congé de maladie's half pay: 50). The
+    # indemnité de résidence, a share of the TB, follows; indemnities and allocations do not.
+    quotite: int = 100
     origine: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -72,6 +75,10 @@ class Situation:
         for nom in ("enfants_allocations", "personnes_a_charge_ir", "mutuelle_centimes"):
             if getattr(self, nom) < 0:
                 raise DonneeInvalide(champ=nom, message="ne peut pas être négatif")
+        if not 0 < self.quotite <= 100:
+            raise DonneeInvalide(
+                champ="quotite", message="la quotité est un pourcentage entier de 1 à 100"
+            )
 
     def bande_haute(self, *, echelle_min_haute: int) -> bool:
         return self.echelle == "HE" or int(self.echelle) >= echelle_min_haute
@@ -265,5 +272,6 @@ def situation_lire(data: Mapping[str, Any], *, jeu: JeuParametres | None = None)
         ),
         grade=str(data.get("grade", "") or ""),
         echelon=str(data.get("echelon", "") or ""),
+        quotite=_entier(data, "quotite", 100),
         origine=origine,
     )
