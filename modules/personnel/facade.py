@@ -5,7 +5,7 @@ Frozen dataclasses out, no models; every read is scoped by the caller's perimete
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from modules.personnel import (
     carriere,
     documents,
+    journal_acces,
     paie,
+    paie_population,
     postes,
     selectors,
     services,
@@ -726,3 +728,22 @@ def transfert_accepter_depuis_acte(
         poste_code=poste_code,
     )
     return Agent.objects.values_list("id", flat=True).get(ppr=transfert.ppr)
+
+
+# --- The HR ↔ pay comparison and payroll pages (paie module) -------------------------------
+
+SituationPaieAgent = paie_population.SituationPaieAgent
+
+
+def situations_paie_mois(*, perimetre: Perimetre, mois: date) -> list[SituationPaieAgent]:
+    """Every agent of the perimeter's HR file in `mois`: situation on its 1st, paid or not,
+    the engine's input — set-based (four queries), for a whole ministry's comparison."""
+    return paie_population.situations_paie_mois(perimetre=perimetre, mois=mois)
+
+
+def acces_consigner(
+    *, acteur: str, nature: str, agent_ids: Iterable[int], details: str = ""
+) -> None:
+    """Record in the access log (law 09-08) that `acteur` read these agents' personal data
+    (`nature`: paie for a payslip). Raises when it cannot be written: do not serve the read."""
+    journal_acces.consultation(acteur=acteur, nature=nature, agent_ids=agent_ids, details=details)
