@@ -8,14 +8,17 @@ reads are not scoped by a perimeter, they cover the whole ordonnateur.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import Q
+
 from modules.actes import services
-from modules.actes.models import Bordereau, LigneBordereau, PieceActe, VersionActe
+from modules.actes.models import Acte, Bordereau, Etat, LigneBordereau, PieceActe, VersionActe
 from modules.actes.services import ObservationRecue, acte_integrer_paie, reponse_appliquer
+from modules.actes.types.base import type_get
 
 __all__ = [
     "BordereauAEnvoyer",
@@ -128,3 +131,50 @@ def bordereau_marquer_envoye(
 ) -> None:
     """The bordereau's file left for the Treasury (audited; a second call changes nothing)."""
     services.bordereau_marquer_envoye(bordereau_id=bordereau_id, envoye_le=envoye_le, auteur=auteur)
+
+
+# --- What the payroll pages read (paie module): the acts that explain a change of pay ------
+
+
+@dataclass(frozen=True)
+class ActeExplicatif:
+    """A visé act of an agent, as shown next to a change of pay between two months."""
+
+    acte_id: int
+    numero: str
+    type_code: str
+    libelle: str
+    date_effet: date
+    numero_visa: str
+    vise_le: datetime | None
+
+
+def actes_explicatifs(
+    *, agent_ids: Collection[int], du: date, au: date
+) -> dict[int, list[ActeExplicatif]]:
+    """The acts visé by the Treasury (or already integrated in pay) of these agents that take
+    effect in [du, au], or were visé in it (a retroactive act's arrears), by agent, oldest
+    first — one query. Read-only; the caller has scoped the agents to its perimeter."""
+    if not agent_ids:
+        return {}
+    actes = (
+        Acte.objects.filter(agent_id__in=sorted(agent_ids), etat__in=(Etat.VISE, Etat.INTEGRE_PAIE))
+        .filter(Q(date_effet__range=(du, au)) | Q(vise_le__date__range=(du, au)))
+        .order_by("agent_id", "date_effet", "id")
+    )
+    resultat: dict[int, list[ActeExplicatif]] = {}
+    for acte in actes:
+        type_acte = type_get(acte.type_code)
+        assert acte.agent_id is not None
+        resultat.setdefault(acte.agent_id, []).append(
+            ActeExplicatif(
+                acte_id=acte.id,
+                numero=acte.numero,
+                type_code=acte.type_code,
+                libelle=str(type_acte.libelle) if type_acte else acte.type_code,
+                date_effet=acte.date_effet,
+                numero_visa=acte.numero_visa,
+                vise_le=acte.vise_le,
+            )
+        )
+    return resultat
