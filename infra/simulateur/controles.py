@@ -12,6 +12,9 @@ PIECES = {
     "titularisation": ("proces_verbal",),
     "avancement_grade": ("proces_verbal",),
     "attribution_indemnite": ("arrete",),
+    "conge_maladie_moyenne": ("certificat_medical",),
+    "conge_maladie_longue": ("certificat_medical",),
+    "revocation": ("proces_verbal",),
 }
 PIECES_FAMILLE = {"mariage": ("acte_mariage",), "naissance": ("acte_naissance",)}
 
@@ -112,6 +115,40 @@ CHAMPS_SITUATION = {
 }
 
 
+# The position each act of the catalogue (issue 9) leaves the agent in, on the Treasury's copy.
+POSITIONS = {
+    "mise_a_disposition": "mise_a_disposition",
+    "detachement": "detachement",
+    "reintegration_detachement": "activite",
+    "disponibilite": "disponibilite",
+    "reintegration_disponibilite": "activite",
+    "conge_maladie_moyenne": "conge_maladie_moyenne",
+    "conge_maladie_longue": "conge_maladie_longue",
+    "reprise_conge_maladie": "activite",
+    "suspension_traitement": "suspension",
+    "reprise_traitement": "activite",
+    "demission": "cessation",
+    "revocation": "cessation",
+    "deces": "cessation",
+}
+# An inter-ordonnateur sortie: the source stops paying, except in mise à disposition.
+POSITIONS_SORTIE = {
+    "transfert": "cessation",
+    "detachement": "detachement",
+    "mise_a_disposition": "mise_a_disposition",
+}
+
+
+def _quotite(type_acte: str, donnees: dict[str, Any], effet: str) -> int | None:
+    """The share of the traitement (percent) the act leaves, None for full pay."""
+    if type_acte == "suspension_traitement":
+        return int(donnees.get("quotite") or 0)
+    if type_acte in ("conge_maladie_moyenne", "conge_maladie_longue"):
+        demi = donnees.get("demi_traitement_du")
+        return 50 if demi and str(demi) <= effet else None
+    return None
+
+
 def appliquer(enregistrement: dict[str, Any], copie: dict[str, Any] | None) -> dict[str, Any]:
     """The Treasury's copy after the visa of the act."""
     situation = dict(copie or enregistrement.get("situation_avant") or {})
@@ -124,6 +161,24 @@ def appliquer(enregistrement: dict[str, Any], copie: dict[str, Any] | None) -> d
         situation["statut"] = "titulaire"
     if type_acte == "mise_retraite":
         situation["position"] = "cessation"
+    if type_acte == "transfert_entree":
+        situation = {"position": "activite"}
+        if donnees.get("nature_mouvement") == "mise_a_disposition":
+            situation["position"] = "mise_a_disposition"
+    if type_acte in POSITIONS or type_acte == "transfert_sortie":
+        situation["position"] = (
+            POSITIONS_SORTIE.get(str(donnees.get("nature_mouvement")), "cessation")
+            if type_acte == "transfert_sortie"
+            else POSITIONS[type_acte]
+        )
+        situation.pop("quotite", None)
+        situation.pop("demi_traitement_du", None)
+        quotite = _quotite(type_acte, donnees, str(enregistrement["date_effet"]))
+        if quotite is not None:
+            situation["quotite"] = quotite
+        elif donnees.get("demi_traitement_du"):
+            # half pay starts later in the congé: the monthly run applies it from that day
+            situation["demi_traitement_du"] = str(donnees["demi_traitement_du"])
     for champ, cle in CHAMPS_SITUATION.items():
         if donnees.get(champ):
             situation[cle] = str(donnees[champ])

@@ -316,3 +316,72 @@ class LigneLot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot_id}: {self.acte_id}"
+
+
+class OrdreRecette(models.Model):
+    """An overpayment to recover (trop-perçu), established when an act that stops or reduces
+    pay already paid is visé: the months paid on the old situation between the act's date
+    d'effet and the visa, each with what was paid too much (recettes.py defines "already paid").
+    Amounts are integer centimes, positive. Agent and unit are snapshots (the unit scopes the
+    order to perimeters like its act)."""
+
+    id = models.BigAutoField(primary_key=True)
+    numero = models.CharField(_("numéro"), max_length=30, unique=True)
+    acte = models.OneToOneField(
+        Acte, on_delete=models.PROTECT, related_name="ordre_recette", verbose_name=_("acte")
+    )
+    agent_id = models.BigIntegerField(null=True, blank=True)
+    agent_ppr = models.CharField(_("PPR"), max_length=20, blank=True)
+    agent_nom = models.CharField(_("agent"), max_length=210, blank=True)
+    unite_code = models.CharField(_("unité"), max_length=30)
+    date_effet = models.DateField(_("date d'effet"))
+    # The rule applied: a month is paid once its pay day (this day of the month) has passed.
+    jour_paie = models.PositiveSmallIntegerField(_("jour de paie"))
+    premier_mois = models.DateField(_("premier mois"))
+    dernier_mois = models.DateField(_("dernier mois payé"))
+    nombre_mois = models.PositiveSmallIntegerField(_("mois"))
+    montant_brut = models.BigIntegerField(_("brut trop payé"))
+    montant_net = models.BigIntegerField(_("net à reverser"))
+    etabli_par = models.CharField(max_length=255)
+    etabli_le = models.DateTimeField(_("établi le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-etabli_le", "-id"]
+        verbose_name = _("ordre de recette")
+        verbose_name_plural = _("ordres de recette")
+        indexes = [
+            models.Index(fields=["unite_code", "-etabli_le"], name="ordre_recette_unite"),
+            models.Index(fields=["agent_id"], name="ordre_recette_agent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(montant_net__gt=0) & Q(montant_brut__gte=0),
+                name="ordre_recette_montants_positifs",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.numero
+
+
+class LigneOrdreRecette(models.Model):
+    """One month of an ordre de recette: what was paid, what the act says was due."""
+
+    id = models.BigAutoField(primary_key=True)
+    ordre = models.ForeignKey(OrdreRecette, on_delete=models.PROTECT, related_name="lignes")
+    mois = models.DateField(_("mois"))  # first day
+    brut = models.BigIntegerField(_("brut trop payé"))
+    net = models.BigIntegerField(_("net à reverser"))
+    net_paye = models.BigIntegerField(_("net payé"))
+    net_du = models.BigIntegerField(_("net dû"))
+
+    class Meta:
+        ordering = ["ordre", "mois"]
+        verbose_name = _("mois d'un ordre de recette")
+        constraints = [
+            models.UniqueConstraint(fields=["ordre", "mois"], name="ligne_ordre_recette_mois"),
+            models.CheckConstraint(condition=Q(net__gt=0), name="ligne_ordre_recette_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ordre_id} {self.mois:%Y-%m}"

@@ -5,8 +5,12 @@ from modules.actes.types import (  # noqa: F401  (registration on import)
     carriere,
     famille,
     indemnites,
+    maladie,
+    positions,
+    reclassement,
     recrutement,
     rectification,
+    sorties,
 )
 from modules.actes.types.base import CATALOGUE, Anomalie, Champ, Contexte, Effet, TypeActe, type_get
 

@@ -142,6 +142,8 @@ class TypeActe(ABC):
     concerne_agent: ClassVar[bool] = True
     # Rectification/annulation types name the visé act they change.
     sur_acte: ClassVar[bool] = False
+    # Health data (congés de maladie): shown only to who may read sensitive data (law 09-08).
+    sensible: ClassVar[bool] = False
 
     def champs_pour(self, ctx: Contexte | None) -> tuple[Champ, ...]:
         """The fields of the form (a rectification shows those of the act it rectifies)."""
