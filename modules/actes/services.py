@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit_services
-from modules.actes import etats, impact
+from modules.actes import etats, impact, recettes
 from modules.actes.etats import Partie
 from modules.actes.models import (
     Acte,
@@ -638,6 +638,10 @@ def _viser(acte: Acte, version: VersionActe, *, numero_visa: str, auteur: str) -
         origine=acte.acte_origine,
         sauf_acte=acte.id,
     )
+    # Pay already made on the old situation: the ordre de recette (before the file changes).
+    recette = recettes.ordre_recette_etablir(
+        acte=acte, type_acte=type_acte, ctx=ctx, donnees=version.donnees, auteur=auteur
+    )
     effet = type_acte.appliquer(
         ctx, version.donnees, auteur=f"{auteur} (visa {numero_visa})", reference=acte.numero
     )
@@ -646,7 +650,7 @@ def _viser(acte: Acte, version: VersionActe, *, numero_visa: str, auteur: str) -
     acte.evenements = list(effet.evenements)
     if effet.agent_id is not None:
         acte.agent_id = effet.agent_id
-    return {"visa": numero_visa, "evenements": list(effet.evenements)}
+    return {"visa": numero_visa, "evenements": list(effet.evenements), **recette}
 
 
 def acte_integrer_paie(*, acte_id: int, auteur: str = "tresor") -> Acte:
