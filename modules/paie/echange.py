@@ -63,22 +63,32 @@ def _dh(valeur: int) -> str:
 
 
 class _Flux(io.TextIOBase):
-    """A read-only text stream over an iterator of chunks (what COPY FROM STDIN reads)."""
+    """A read-only text stream over an iterator of chunks (what COPY FROM STDIN reads). A
+    refusal raised while reading ends the stream and is kept in `erreur` (the driver would
+    turn it into a cancelled COPY): the caller raises it once the COPY is over."""
 
     def __init__(self, morceaux: Iterator[str]) -> None:
         self._morceaux = morceaux
         self._reste = ""
+        self.erreur: RefusApplication | None = None
+
+    def _suivant(self) -> str | None:
+        if self.erreur is not None:
+            return None
+        try:
+            return next(self._morceaux, None)
+        except RefusApplication as refus:
+            self.erreur = refus
+            return None
 
     def readable(self) -> bool:
         return True
 
     def read(self, taille: int | None = -1) -> str:
         if taille is None or taille < 0:
-            tout = self._reste + "".join(self._morceaux)
-            self._reste = ""
-            return tout
+            taille = 1 << 62
         while len(self._reste) < taille:
-            morceau = next(self._morceaux, None)
+            morceau = self._suivant()
             if morceau is None:
                 break
             self._reste += morceau
@@ -284,12 +294,15 @@ def _inserer(lecture: _Lecture, mois: MoisPaie) -> None:
             "position varchar(24), imputation varchar(60), brut bigint, retenues bigint, "
             "net bigint, elements jsonb) ON COMMIT DROP"
         )
+        flux = _Flux(lecture.csv())
         brut = curseur.cursor  # psycopg2's own cursor: COPY is not in the DB-API
         brut.copy_expert(
             f"COPY paie_import ({', '.join(COLONNES)}) FROM STDIN WITH (FORMAT csv)",
-            _Flux(lecture.csv()),
+            flux,
             size=1 << 16,
         )
+        if flux.erreur is not None:
+            raise flux.erreur
         curseur.execute(
             "SELECT ppr FROM paie_import GROUP BY ppr HAVING count(*) > 1 ORDER BY ppr LIMIT 1"
         )
