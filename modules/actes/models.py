@@ -385,3 +385,67 @@ class LigneOrdreRecette(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ordre_id} {self.mois:%Y-%m}"
+
+
+# --- Official documents (issue 9): the tenant's wording of its arrêtés and its signatory ----
+
+
+class ModeleDocument(models.Model):
+    """One version of the wording a tenant admin gave the arrêté/décision of an act type
+    (`cle` "type:<code>") or of a family of types ("famille:<famille>"): title, visas and
+    articles, in French and Arabic, with `{placeholders}` from the documented whitelist
+    (documents.py). Every change adds a version, never rewrites one; the latest applies. A
+    reset is a version marked `par_defaut`: the built-in wording applies again."""
+
+    id = models.BigAutoField(primary_key=True)
+    cle = models.CharField(_("modèle"), max_length=60)
+    version = models.PositiveIntegerField(_("version"))
+    titre_fr = models.CharField(_("titre (français)"), max_length=300, blank=True)
+    titre_ar = models.CharField(_("titre (arabe)"), max_length=300, blank=True)
+    visas_fr = models.TextField(_("visas (français)"), blank=True)
+    visas_ar = models.TextField(_("visas (arabe)"), blank=True)
+    articles_fr = models.TextField(_("articles (français)"), blank=True)
+    articles_ar = models.TextField(_("articles (arabe)"), blank=True)
+    par_defaut = models.BooleanField(_("rédaction par défaut"), default=False)
+    modifie_par = models.CharField(_("modifié par"), max_length=255)
+    modifie_le = models.DateTimeField(_("modifié le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["cle", "-version"]
+        verbose_name = _("modèle de document")
+        verbose_name_plural = _("modèles de documents")
+        constraints = [
+            models.UniqueConstraint(fields=["cle", "version"], name="modele_document_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cle} v{self.version}"
+
+
+class ParametresDocuments(models.Model):
+    """The tenant's signatory and place of signature printed on its documents, and the days
+    added to the Umm al-Qura Hijri date to follow the Moroccan calendar (one row, id 1)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    signataire_nom_fr = models.CharField(_("signataire (français)"), max_length=200, blank=True)
+    signataire_nom_ar = models.CharField(_("signataire (arabe)"), max_length=200, blank=True)
+    signataire_titre_fr = models.CharField(_("qualité (français)"), max_length=200, blank=True)
+    signataire_titre_ar = models.CharField(_("qualité (arabe)"), max_length=200, blank=True)
+    lieu_fr = models.CharField(_("lieu de signature (français)"), max_length=100, blank=True)
+    lieu_ar = models.CharField(_("lieu de signature (arabe)"), max_length=100, blank=True)
+    decalage_hijri = models.SmallIntegerField(_("décalage de la date hégirienne (jours)"), default=0)
+    modifie_par = models.CharField(max_length=255, blank=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("paramètres des documents")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="parametres_documents_unique"),
+            models.CheckConstraint(
+                condition=Q(decalage_hijri__gte=-2) & Q(decalage_hijri__lte=2),
+                name="parametres_documents_decalage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.signataire_nom_fr or "paramètres des documents"
