@@ -297,7 +297,8 @@ def _inserer(lecture: _Lecture, mois: MoisPaie) -> None:
         flux = _Flux(lecture.csv())
         brut = curseur.cursor  # psycopg2's own cursor: COPY is not in the DB-API
         brut.copy_expert(
-            f"COPY paie_import ({', '.join(COLONNES)}) FROM STDIN WITH (FORMAT csv)",
+            f"COPY paie_import ({', '.join(COLONNES)}) FROM STDIN WITH (FORMAT csv, "
+            "FORCE_NOT_NULL (ppr, nom, grade, echelon, position, imputation))",
             flux,
             size=1 << 16,
         )
