@@ -208,3 +208,25 @@ def ordres_filtres(*, perimetre: Perimetre, filtres: FiltresOrdres) -> QuerySet[
 def ordre_de_l_acte(*, acte: Acte) -> OrdreRecette | None:
     """The act's order (the act was resolved by a scoped selector)."""
     return OrdreRecette.objects.filter(acte=acte).prefetch_related("lignes").first()
+
+
+def ordre_pour_page(*, acte: Acte) -> dict[str, Any]:
+    """The act page's section: the order, its months in dirhams and its totals (empty: none)."""
+    ordre = ordre_de_l_acte(acte=acte)
+    if ordre is None:
+        return {"ordre_recette": None}
+    return {
+        "ordre_recette": ordre,
+        "ordre_recette_lignes": [
+            {
+                "mois": ligne.mois,
+                "net_paye": dh(ligne.net_paye),
+                "net_du": dh(ligne.net_du),
+                "brut": dh(ligne.brut),
+                "net": dh(ligne.net),
+            }
+            for ligne in ordre.lignes.all()
+        ],
+        "ordre_recette_total_brut": dh(ordre.montant_brut),
+        "ordre_recette_total_net": dh(ordre.montant_net),
+    }

@@ -5,6 +5,9 @@ lowers no paid month establishes none. The expected amounts are computed here wi
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -13,6 +16,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from identity.permissions import SESSION_HABILITATIONS_KEY
 from modules.actes import recettes, services
 from modules.actes.models import Acte, LigneOrdreRecette, OrdreRecette, Transition
 from modules.actes.tests.conftest import jusqu_au_visa
@@ -90,7 +94,8 @@ def test_disponibilite_passee_etablit_l_ordre_par_mois(
     # the record to the Treasury announces it before the visa
     annonce = recettes.annonce(services.version_courante(acte))
     payes = _payes(effet, jour)
-    assert payes and payes[0] == _premier(2)
+    assert payes
+    assert payes[0] == _premier(2)
     attendus = {m: _net(entree(m)) for m in payes}
     assert annonce == {
         "total_net": recettes.dh(sum(attendus.values())),
@@ -168,3 +173,63 @@ def test_acte_sans_trop_percu_n_etablit_rien(creer_agent: Creer, rediger: Redige
     assert not OrdreRecette.objects.exists()
     assert not LigneOrdreRecette.objects.exists()
     assert not AuditEvent.objects.filter(action="actes.ordre_recette_etablir").exists()
+
+
+@pytest.fixture
+def connecter(tenant_a: Any, login_client: Any) -> Callable[..., Any]:
+    def login(*habilitations: tuple[str, str | None]) -> Any:
+        client = login_client(tenant_a, username="agent.test", roles=())
+        session = client.session
+        session[SESSION_HABILITATIONS_KEY] = [list(h) for h in habilitations]
+        session.save()
+        return client
+
+    return login
+
+
+def test_pages_ordres_recette_perimetre_filtres_csv_et_page_de_l_acte(
+    creer_agent: Creer, rediger: Rediger, connecter: Callable[..., Any]
+) -> None:
+    effet = _premier(2)
+    ordres = {}
+    for ppr, unite, nom in (("3000021", "DRH", "Alaoui"), ("3000022", "FES-RH", "Berrada")):
+        agent = creer_agent(ppr=ppr, unite=unite, nom_fr=nom, commune_residence="04.421")
+        acte = jusqu_au_visa(
+            rediger("demission", agent=agent, date_effet=effet, date_demande="2025-01-02"),
+            visa=f"V-{ppr}",
+        )
+        ordres[unite] = OrdreRecette.objects.get(acte=acte)
+
+    fes = connecter(("gestionnaire", "FES"))
+    page = fes.get("/actes/ordres-recette/")
+    assert page.status_code == 200
+    assert ordres["FES-RH"].numero in page.text
+    assert ordres["DRH"].numero not in page.text  # out of the perimeter
+    export = fes.get("/actes/ordres-recette/export.csv")
+    lignes = list(
+        csv.reader(
+            io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert len(lignes) == 2
+    assert lignes[1][0] == ordres["FES-RH"].numero
+    assert lignes[1][3:6] == ["3000022", "Berrada Karim", "FES-RH"]
+    assert lignes[1][11] == recettes.dh(ordres["FES-RH"].montant_net)
+
+    # the act page shows the order month by month with its total
+    acte_page = html.unescape(fes.get(f"/actes/{ordres['FES-RH'].acte_id}/").text)
+    assert f"Ordre de recette {ordres['FES-RH'].numero}" in acte_page
+    for ligne in ordres["FES-RH"].lignes.all():
+        assert f"{ligne.mois:%m/%Y}" in acte_page
+        assert recettes.dh(ligne.net) in acte_page
+    assert recettes.dh(ordres["FES-RH"].montant_net) in acte_page
+    # and the act of the other branch is a 404, like a missing one
+    assert fes.get(f"/actes/{ordres['DRH'].acte_id}/").status_code == 404
+
+    tout = connecter(("gestionnaire", None))
+    assert ordres["DRH"].numero in tout.get("/actes/ordres-recette/").text
+    filtre = tout.get("/actes/ordres-recette/", {"q": "Alaoui"}).text
+    assert ordres["DRH"].numero in filtre
+    assert ordres["FES-RH"].numero not in filtre
+    vide = tout.get("/actes/ordres-recette/", {"type_code": "deces"}).text
+    assert "Aucun ordre de recette pour ces critères" in vide

@@ -248,7 +248,8 @@ def test_conge_longue_duree_plein_puis_demi_traitement(
     assert situation is not None
     assert (situation.position, situation.quotite) == ("conge_maladie_longue", 50)
     entree_paie = personnel.situation_paie(perimetre=TOUT, agent_id=agent.id, mois=courant)
-    assert entree_paie is not None and entree_paie["quotite"] == 50
+    assert entree_paie is not None
+    assert entree_paie["quotite"] == 50
 
     # the reprise brings full pay back
     reprise = rediger("reprise_conge_maladie", agent=agent, date_effet=courant)
