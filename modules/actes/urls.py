@@ -2,7 +2,13 @@
 
 from django.urls import URLPattern, path
 
-from modules.actes import views_acte, views_bordereaux, views_listes, views_redaction
+from modules.actes import (
+    views_acte,
+    views_bordereaux,
+    views_listes,
+    views_recettes,
+    views_redaction,
+)
 
 app_name = "actes"
 
@@ -30,6 +36,8 @@ urlpatterns: list[URLPattern] = [
         views_acte.piece_retirer,
         name="piece_retirer",
     ),
+    path("ordres-recette/", views_recettes.ordres, name="ordres_recette"),
+    path("ordres-recette/export.csv", views_recettes.ordres_exporter, name="ordres_recette_csv"),
     path("transmission/", views_bordereaux.transmission, name="transmission"),
     path("bordereaux/", views_bordereaux.bordereaux, name="bordereaux"),
     path("bordereaux/<int:bordereau_id>/", views_bordereaux.bordereau, name="bordereau"),
