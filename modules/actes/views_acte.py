@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from identity import permissions
 from identity.permissions import Action
-from modules.actes import forms, presentation, services
+from modules.actes import forms, presentation, recettes, services
 from modules.actes.etats import Partie
 from modules.actes.models import Acte, Etat, PieceActe
 from modules.actes.types import type_get
@@ -74,6 +74,7 @@ def _contexte_page(request: HttpRequest, acte: Acte, **extra: Any) -> dict[str, 
             else []
         ),
         "transitions": list(acte.transitions.all()),
+        **recettes.ordre_pour_page(acte=acte),
         "pieces": pieces,
         "types_pieces": types_pieces,
         "manquantes": manquantes,
