@@ -82,16 +82,27 @@ def fichier_construire(
     complet: bool = False,
     reference: str = "",
 ) -> tuple[FichierEchange, Manifeste]:
-    """Write payload, manifest, then signature (each atomically, the signature last)."""
+    """Write payload, manifest, then signature (each atomically, the signature last). The
+    payload is streamed to disk as the records come (a 300,000-line payroll file is never
+    held in memory)."""
     repertoire.mkdir(parents=True, exist_ok=True)
     empreinte = hashlib.sha256()
     nombre = 0
-    lignes: list[bytes] = []
-    for enregistrement in enregistrements:
-        ligne = ligne_json(enregistrement)
-        empreinte.update(ligne)
-        lignes.append(ligne)
-        nombre += 1
+    ecriture = repertoire / f".{emetteur}-{destinataire}-{flux}-{sequence}.charge.tmp".replace(
+        ":", "-"
+    ).replace("/", "-")
+    try:
+        with ecriture.open("wb") as sortie:
+            for enregistrement in enregistrements:
+                ligne = ligne_json(enregistrement)
+                empreinte.update(ligne)
+                sortie.write(ligne)
+                nombre += 1
+            sortie.flush()
+            os.fsync(sortie.fileno())
+    except BaseException:
+        ecriture.unlink(missing_ok=True)
+        raise
     manifeste = Manifeste(
         emetteur=emetteur,
         destinataire=destinataire,
@@ -106,7 +117,7 @@ def fichier_construire(
         reference=reference,
     )
     fichier = FichierEchange(repertoire / manifeste.nom_base())
-    _ecrire_atomique(fichier.charge, b"".join(lignes))
+    os.replace(ecriture, fichier.charge)
     octets = manifeste.octets()
     _ecrire_atomique(fichier.manifeste, octets)
     _ecrire_atomique(fichier.signature, signature.signer(privee=cle_privee, octets=octets))
