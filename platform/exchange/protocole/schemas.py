@@ -46,6 +46,17 @@ IMBRIQUES: dict[str, Schema] = {
         "net": ("montant", True),
         "imputation": ("texte", False),
     },
+    # actes (§5.1): the overpayment an act recovers, by month (ordre de recette).
+    "ordre_recette": {
+        "total_net": ("montant", True),
+        "total_brut": ("montant", True),
+        "mois": ("liste:mois_recette", True),
+    },
+    "mois_recette": {
+        "mois": ("mois", True),
+        "net": ("montant", True),
+        "brut": ("montant", True),
+    },
     # paie (§5.5): one pay element of an agent's month.
     "element_paie": {
         "code": ("texte", True),
@@ -71,6 +82,7 @@ SCHEMAS: dict[str, Schema] = {
         "donnees": ("objet", True),
         "pieces": ("liste:piece", True),
         "impact": ("objet", False),
+        "ordre_recette": ("objet:ordre_recette", False),
     },
     "reponses": {
         "acte_id": ("entier", True),
