@@ -21,7 +21,7 @@ from django_tenants.utils import get_tenant_model
 from exchange import facade as echange
 from exchange.ports import RapportApplication
 from exchange.protocole.manifeste import Manifeste
-from modules.actes import services
+from modules.actes import recettes, services
 from modules.actes.models import Acte, Bordereau, Etat, LigneBordereau, Transition
 from modules.notifications import facade as notifications
 from modules.personnel import facade as personnel
@@ -89,29 +89,30 @@ def enregistrements(bordereau: Bordereau) -> list[dict[str, Any]]:
                     "unite": resume.unite_code,
                     "poste": resume.poste_code,
                 }
-        sortie.append(
-            {
-                "acte_id": acte.id,
-                "version": ligne.version,
-                "numero": acte.numero,
-                "type": acte.type_code,
-                "date_effet": version.date_effet.isoformat(),
-                "bordereau": bordereau.numero,
-                "emetteur": partie_ordonnateur(bordereau.emetteur_code),
-                "agent": _agent(acte, version.donnees),
-                "situation_avant": situation,
-                "donnees": version.donnees,
-                "pieces": [
-                    {"type": p.type_piece, "sha256": p.sha256, "taille": p.taille}
-                    for p in acte.pieces.filter(retire=False).order_by("id")
-                ],
-                "impact": {
-                    "variation_brut": _dh(impact.get("variation", {}).get("brut", 0)),
-                    "rappel_brut": _dh(impact.get("rappel", {}).get("brut", 0)),
-                    "mois_rappel": impact.get("mois_rappel", 0),
-                },
-            }
-        )
+        enregistrement: dict[str, Any] = {
+            "acte_id": acte.id,
+            "version": ligne.version,
+            "numero": acte.numero,
+            "type": acte.type_code,
+            "date_effet": version.date_effet.isoformat(),
+            "bordereau": bordereau.numero,
+            "emetteur": partie_ordonnateur(bordereau.emetteur_code),
+            "agent": _agent(acte, version.donnees),
+            "situation_avant": situation,
+            "donnees": version.donnees,
+            "pieces": [
+                {"type": p.type_piece, "sha256": p.sha256, "taille": p.taille}
+                for p in acte.pieces.filter(retire=False).order_by("id")
+            ],
+            "impact": {
+                "variation_brut": _dh(impact.get("variation", {}).get("brut", 0)),
+                "rappel_brut": _dh(impact.get("rappel", {}).get("brut", 0)),
+                "mois_rappel": impact.get("mois_rappel", 0),
+            },
+        }
+        if ordre := recettes.annonce(version):
+            enregistrement["ordre_recette"] = ordre
+        sortie.append(enregistrement)
     return sortie
 
 
