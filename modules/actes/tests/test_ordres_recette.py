@@ -16,10 +16,11 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from exchange.protocole import schemas
 from identity.permissions import SESSION_HABILITATIONS_KEY
-from modules.actes import recettes, services
+from modules.actes import echange, recettes, services
 from modules.actes.models import Acte, LigneOrdreRecette, OrdreRecette, Transition
-from modules.actes.tests.conftest import jusqu_au_visa
+from modules.actes.tests.conftest import joindre_pieces, jusqu_au_visa
 from modules.actes.tests.test_types_communs import entree, mois_de
 from modules.actes.types.communs import ajouter_mois
 from modules.personnel.models import Agent
@@ -233,3 +234,41 @@ def test_pages_ordres_recette_perimetre_filtres_csv_et_page_de_l_acte(
     assert ordres["FES-RH"].numero not in filtre
     vide = tout.get("/actes/ordres-recette/", {"type_code": "deces"}).text
     assert "Aucun ordre de recette pour ces critères" in vide
+
+
+def test_enregistrement_au_tresor_annonce_l_ordre_et_respecte_le_schema(
+    creer_agent: Creer, rediger: Rediger, settings: Any
+) -> None:
+    settings.INDIMAJ_JOUR_PAIE = 25
+    agent = creer_agent(commune_residence="04.421")
+    effet = _premier(2)
+    acte = rediger("deces", agent=agent, date_effet=effet, lieu="Rabat")
+    joindre_pieces(acte)
+    acte = services.acte_valider(auteur="valideur", acte=acte)
+    (bordereau,) = services.bordereaux_constituer(auteur="valideur", actes=[acte])
+    (enregistrement,) = echange.enregistrements(bordereau)
+    payes = _payes(effet, 25)
+    assert enregistrement["ordre_recette"] == {
+        "total_net": recettes.dh(sum(_net(entree(m)) for m in payes)),
+        "total_brut": recettes.dh(sum(_brut(entree(m)) for m in payes)),
+        "mois": [
+            {
+                "mois": f"{m:%Y-%m}",
+                "net": recettes.dh(_net(entree(m))),
+                "brut": recettes.dh(_brut(entree(m))),
+            }
+            for m in payes
+        ],
+    }
+    schemas.enregistrement_verifier("actes", enregistrement, ligne=1)
+    # an act that recovers nothing carries no ordre_recette
+    autre = creer_agent(commune_residence="04.421")
+    avancement = rediger(
+        "avancement_echelon", agent=autre, date_effet=date(2026, 1, 1), echelon="4"
+    )
+    joindre_pieces(avancement)
+    avancement = services.acte_valider(auteur="valideur", acte=avancement)
+    (bordereau,) = services.bordereaux_constituer(auteur="valideur", actes=[avancement])
+    (enregistrement,) = echange.enregistrements(bordereau)
+    assert "ordre_recette" not in enregistrement
+    schemas.enregistrement_verifier("actes", enregistrement, ligne=1)
