@@ -747,3 +747,34 @@ def acces_consigner(
     """Record in the access log (law 09-08) that `acteur` read these agents' personal data
     (`nature`: paie for a payslip). Raises when it cannot be written: do not serve the read."""
     journal_acces.consultation(acteur=acteur, nature=nature, agent_ids=agent_ids, details=details)
+
+
+# --- Bulk campaigns of the acts module (set-based reads, see campagnes.py) ----------------
+
+from modules.personnel.campagnes import (  # noqa: E402
+    AgentCampagne,
+    EnfantCampagne,
+    EvenementCampagne,
+    IndemniteCampagne,
+    candidats_avancement,
+    charges_mensuelles,
+    enfants_lot,
+    evenements_en_vigueur_lot,
+    indemnites_lot,
+    indemnites_mensuelles,
+)
+from modules.personnel.carriere import situation_plier  # noqa: E402
+
+__all__ += [
+    "AgentCampagne",
+    "EnfantCampagne",
+    "EvenementCampagne",
+    "IndemniteCampagne",
+    "candidats_avancement",
+    "charges_mensuelles",
+    "enfants_lot",
+    "evenements_en_vigueur_lot",
+    "indemnites_lot",
+    "indemnites_mensuelles",
+    "situation_plier",
+]
