@@ -1,0 +1,519 @@
+"""The yearly avancement d'échelon for thousands of agents at once: who is eligible at the
+campaign's date, and each act's version (donnees, anomalies, impact, connu_au) exactly as
+`services.acte_creer` would write it — computed on arrays.
+
+For one block of candidate agents:
+1. their in-force career events, children and indemnities are read in three queries;
+2. each agent's situation is folded (`situation_plier`, the personnel rules); the échelon's
+   duration in the grid gives the date the advancement is due (the act's date d'effet); an
+   agent is eligible when that date is on or before the campaign's date;
+3. the checks of `AvancementEchelon.verifier` are satisfied by construction for the "regular"
+   agent (activity the day before, the grid's next échelon exists then, the duration is
+   accomplished, no act under way); any agent outside that case — a career event inside the
+   act's months, a grid that moved, an unknown regime — goes through the per-act path
+   (`services.contexte`, the type's checks, `impact.impact_calculer`), so it is exact too;
+4. the impact: every (agent, month) line before and after the act goes through the engine's
+   batch path (`remuneration.lot.calculer_lot`), one call per month's parameter set; the
+   grid, the residence zone and the parameters are resolved once per distinct value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.utils.translation import gettext as _
+
+from modules.actes import impact, services
+from modules.actes.types import communs, type_get
+from modules.actes.types.base import Anomalie, TypeActe
+from modules.personnel import facade as personnel
+from modules.unites.perimetres import TOUT
+from referentiel.resolution import JeuParametres, ParametreIntrouvable
+from remuneration.bulletin import TOTAUX
+from remuneration.difference import mois_suivant
+from remuneration.erreurs import DonneeInvalide
+from remuneration.lot import ECHELLE_HE, Population, calculer_lot
+from remuneration.moteur import calculer
+from remuneration.parametres import ZONES, ParametresPaie
+from remuneration.situation import REGIMES, Situation, situation_lire
+from remuneration.sources import ParametresBase
+
+TYPE_CODE = "avancement_echelon"
+POSITION_ACTIVITE = "activite"
+ERREURS_MOTEUR = (DonneeInvalide, ParametreIntrouvable, KeyError, ValueError)
+# pay element codes of the totals an advancement can move (indemnities and allocations do
+# not move: the same amounts before and after)
+ELEMENTS = (
+    ("TB", "traitement_base"),
+    ("RES", "indemnite_residence"),
+    ("CMR", "cmr"),
+    ("RCAR", "rcar"),
+    ("AMO", "amo"),
+    ("IR", "ir"),
+)
+
+
+@dataclass
+class ActeCalcule:
+    """One act to write: what acte_creer would have stored."""
+
+    agent: personnel.AgentCampagne
+    date_effet: date
+    unite_code: str
+    echelon_avant: str
+    echelon_apres: str
+    donnees: dict[str, Any]
+    anomalies: list[dict[str, Any]] = field(default_factory=list)
+    impact: dict[str, Any] = field(default_factory=dict)
+    connu_au: datetime | None = None
+
+
+@dataclass
+class Bloc:
+    actes: list[ActeCalcule]
+    non_eligibles: int = 0
+    par_acte: int = 0  # acts that went through the per-act path
+
+
+@dataclass
+class _Regulier:
+    acte: ActeCalcule
+    grade: str
+    indice: int | None  # the file's explicit indice (None: the grid decides)
+    indice_apres: int | None
+    echelle: str
+    commune: str
+    regime: str
+    conjoint: bool
+    mois: list[date]
+
+
+class Calculateur:
+    """Holds what a run resolves once: parameters (one instant for every act of the run,
+    like one `acte_creer`), grids, zones."""
+
+    def __init__(self, *, date_campagne: date, aujourd_hui: date) -> None:
+        self.date_campagne = date_campagne
+        self.courant = aujourd_hui.replace(day=1)
+        self.source = ParametresBase()
+        self._jeux: dict[date, JeuParametres] = {}
+        self._parametres: dict[date, ParametresPaie | Exception] = {}
+        self._grilles: dict[tuple[int, str, str, int | None, str], tuple[int, str] | str] = {}
+        self._zones: dict[tuple[int, str], str] = {}
+        self._traces: dict[tuple[date, str], dict[str, str] | None] = {}
+        type_acte = type_get(TYPE_CODE)
+        assert type_acte is not None
+        self.type_acte: TypeActe = type_acte
+
+    # --- reference lookups, each resolved once -------------------------------------------
+
+    def jeu(self, le: date) -> JeuParametres:
+        if le not in self._jeux:
+            self._jeux[le] = communs.jeu(le)
+        return self._jeux[le]
+
+    def classement(self, grade: str, le: date) -> dict[str, Any] | None:
+        trouve = self.jeu(le).valeurs.get(f"grade.{grade}")
+        return dict(trouve.valeur) if trouve is not None else None
+
+    def ligne(self, grille: str, echelon: str, le: date) -> dict[str, Any] | None:
+        trouve = self.jeu(le).valeurs.get(f"grille.{grille}.{echelon}")
+        return dict(trouve.valeur) if trouve is not None else None
+
+    def parametres(self, mois: date) -> ParametresPaie | Exception:
+        if mois not in self._parametres:
+            try:
+                self._parametres[mois] = self.source(mois)
+            except ERREURS_MOTEUR as erreur:
+                self._parametres[mois] = erreur
+        return self._parametres[mois]
+
+    def grille(
+        self, p: ParametresPaie, grade: str, echelon: str, indice: int | None, echelle: str
+    ) -> tuple[int, str] | str:
+        """(indice, échelle) as the engine reads them, or the engine's error message."""
+        cle = (id(p.jeu), grade, echelon, indice, echelle)
+        if cle not in self._grilles:
+            entree: dict[str, Any] = {"grade": grade, "echelon": echelon, "zone": "A"}
+            if indice:
+                entree["indice"] = indice
+            if echelle:
+                entree["echelle"] = echelle
+            try:
+                s = situation_lire(entree, jeu=p.jeu)
+                self._grilles[cle] = (s.indice, s.echelle)
+            except ERREURS_MOTEUR as erreur:
+                self._grilles[cle] = str(erreur)
+        return self._grilles[cle]
+
+    def zone(self, p: ParametresPaie, commune: str) -> str:
+        """The zone's letter, or the engine's error message prefixed by '!'."""
+        cle = (id(p.jeu), commune)
+        if cle not in self._zones:
+            entree: dict[str, Any] = {"indice": 100, "echelle": "10"}
+            if commune:
+                entree["affectation"] = commune
+            try:
+                self._zones[cle] = situation_lire(entree, jeu=p.jeu).zone
+            except ERREURS_MOTEUR as erreur:
+                self._zones[cle] = "!" + str(erreur)
+        return self._zones[cle]
+
+    def trace(self, mois: date, p: ParametresPaie, regime: str) -> dict[str, str] | None:
+        """The parameter versions a payslip of this month and regime records (they do not
+        depend on the amounts), or None when the engine refuses the regime that month."""
+        cle = (mois, regime)
+        if cle not in self._traces:
+            try:
+                bulletin = calculer(
+                    situation=Situation(indice=300, echelle="10", zone="A", regime_retraite=regime),
+                    parametres=p,
+                )
+                self._traces[cle] = dict(bulletin.parametres)
+            except ERREURS_MOTEUR:
+                self._traces[cle] = None
+        return self._traces[cle]
+
+    # --- eligibility ---------------------------------------------------------------------
+
+    def echeance(self, grade: str, echelon: str, depuis: date) -> date | None:
+        """The day the échelon's duration (grid at the campaign's date) is accomplished;
+        None for the last échelon or an unknown grade."""
+        classement = self.classement(grade, self.date_campagne)
+        ligne = (
+            self.ligne(classement["grille"], echelon, self.date_campagne) if classement else None
+        )
+        duree = ligne.get("duree_mois") if ligne else None
+        if not duree:
+            return None
+        jour = communs.ajouter_mois(depuis, int(duree))
+        while communs.mois_entre(depuis, jour) < int(duree):  # a 31st plus months
+            jour += timedelta(days=1)
+        return jour
+
+    def bloc(self, agents: Sequence[personnel.AgentCampagne]) -> Bloc:
+        """The acts of these candidates (agents not eligible are counted, not returned)."""
+        ids = [a.id for a in agents]
+        evenements = personnel.evenements_en_vigueur_lot(agent_ids=ids)
+        reguliers: list[_Regulier] = []
+        a_part: list[ActeCalcule] = []
+        non_eligibles = 0
+        for agent in agents:
+            evs = evenements.get(agent.id, [])
+            situation_d = personnel.situation_plier(evs, le=self.date_campagne)
+            if not situation_d.grade_code or not situation_d.echelon.isdigit():
+                non_eligibles += 1
+                continue
+            changements = [
+                e.date_effet
+                for e in evs
+                if e.date_effet <= self.date_campagne and (e.echelon or e.grade_code)
+            ]
+            if not changements:
+                non_eligibles += 1
+                continue
+            depuis = max(changements)
+            date_effet = self.echeance(situation_d.grade_code, situation_d.echelon, depuis)
+            if date_effet is None or date_effet > self.date_campagne:
+                non_eligibles += 1
+                continue
+            situation = personnel.situation_plier(evs, le=date_effet - timedelta(days=1))
+            if situation.position != POSITION_ACTIVITE:
+                non_eligibles += 1
+                continue
+            suivant = communs.echelon_suivant(situation.echelon)
+            acte = ActeCalcule(
+                agent=agent,
+                date_effet=date_effet,
+                unite_code=agent.unite_code or situation.unite_code,
+                echelon_avant=situation.echelon,
+                echelon_apres=suivant,
+                donnees={"echelon": suivant},
+            )
+            regulier = self._regulier(acte, situation, evs, depuis)
+            if regulier is None:
+                a_part.append(acte)
+            else:
+                reguliers.append(regulier)
+        self._impacts(reguliers)
+        for acte in a_part:
+            self._par_acte(acte)
+        actes = [r.acte for r in reguliers] + a_part
+        actes.sort(key=lambda a: a.agent.id)
+        return Bloc(actes=actes, non_eligibles=non_eligibles, par_acte=len(a_part))
+
+    def _regulier(
+        self,
+        acte: ActeCalcule,
+        situation: personnel.SituationAdministrative,
+        evenements: Sequence[personnel.EvenementCampagne],
+        depuis: date,
+    ) -> _Regulier | None:
+        """The agent's inputs when the checks pass by construction and nothing moves inside
+        the act's months; None sends the act through the per-act path."""
+        date_effet = acte.date_effet
+        veille = date_effet - timedelta(days=1)
+        du = impact.premier_mois(date_effet)
+        paiement = max(self.courant, du)
+        if (
+            not situation.connue
+            or getattr(situation, "quotite", 100) != 100
+            or situation.grade_code == ""
+            or any(e.date_effet > veille for e in evenements)
+            or acte.agent.regime_retraite not in REGIMES
+        ):
+            return None
+        classement = self.classement(situation.grade_code, date_effet)
+        if classement is None:
+            return None
+        actuelle = self.ligne(classement["grille"], situation.echelon, date_effet)
+        nouvelle = self.ligne(classement["grille"], acte.echelon_apres, date_effet)
+        duree = actuelle.get("duree_mois") if actuelle else None
+        if nouvelle is None or not duree or communs.mois_entre(depuis, date_effet) < int(duree):
+            return None
+        indice_apres: int | None = None
+        if situation.indice:
+            if not nouvelle.get("indice"):
+                return None
+            indice_apres = int(nouvelle["indice"])
+        mois = []
+        m = du
+        while m <= paiement:
+            mois.append(m)
+            m = mois_suivant(m)
+        return _Regulier(
+            acte=acte,
+            grade=situation.grade_code,
+            indice=situation.indice or None,
+            indice_apres=indice_apres,
+            echelle=situation.echelle,
+            commune=acte.agent.commune_residence,
+            regime=acte.agent.regime_retraite,
+            conjoint=acte.agent.conjoint_a_charge,
+            mois=mois,
+        )
+
+    def _par_acte(self, acte: ActeCalcule) -> None:
+        """What acte_creer computes, the same way (a handful of queries for this agent)."""
+        ctx = services.contexte(
+            perimetre=TOUT,
+            type_acte=self.type_acte,
+            date_effet=acte.date_effet,
+            agent_id=acte.agent.id,
+        )
+        anomalies = self.type_acte.verifier(ctx, acte.donnees)
+        resultat, connu_au = impact.impact_calculer(
+            type_acte=self.type_acte, ctx=ctx, donnees=acte.donnees
+        )
+        if resultat.get("erreur"):
+            anomalies.append(Anomalie(str(resultat["erreur"])))
+        acte.anomalies = [a.en_dict() for a in anomalies]
+        acte.impact = resultat
+        acte.connu_au = connu_au
+
+    # --- the impact on arrays ----------------------------------------------------------------
+
+    def _impacts(self, reguliers: list[_Regulier]) -> None:
+        if not reguliers:
+            return
+        nombre = np.array([len(r.mois) for r in reguliers], dtype=np.int64)
+        debut = np.concatenate([[0], np.cumsum(nombre)[:-1]]).astype(np.int64)
+        mois_lignes = [m for r in reguliers for m in r.mois]
+        rang = {r.acte.agent.id: i for i, r in enumerate(reguliers)}
+        ids = list(rang)
+        allocations, enfants_ir = personnel.charges_mensuelles(
+            enfants=personnel.enfants_lot(agent_ids=ids),
+            rang_agent=rang,
+            debut_lignes=debut,
+            nombre_lignes=nombre,
+            mois_lignes=mois_lignes,
+        )
+        sommes = personnel.indemnites_mensuelles(
+            indemnites=personnel.indemnites_lot(agent_ids=ids),
+            rang_agent=rang,
+            debut_lignes=debut,
+            nombre_lignes=nombre,
+            mois_lignes=mois_lignes,
+        )
+        conjoint = np.repeat(np.array([r.conjoint for r in reguliers], dtype=np.int64), nombre)
+        personnes_ir = enfants_ir + conjoint
+        total = len(mois_lignes)
+        # per line, before (0) and after (1) the act: indice, échelle, zone, or an error
+        indice = np.zeros((2, total), dtype=np.int64)
+        echelle = np.zeros((2, total), dtype=np.int64)
+        zone = np.zeros((2, total), dtype=np.int64)
+        regime = np.zeros(total, dtype=np.int64)
+        erreur: dict[int, str] = {}  # first failing line of an act -> message
+        en_erreur = np.zeros(len(reguliers), dtype=np.bool_)
+        ligne = 0
+        for i, r in enumerate(reguliers):
+            code_regime = REGIMES.index(r.regime)
+            for m in r.mois:
+                regime[ligne] = code_regime
+                if not en_erreur[i]:
+                    message = self._entrees(r, m, ligne, indice, echelle, zone)
+                    if message is not None:
+                        erreur[i] = message
+                        en_erreur[i] = True
+                ligne += 1
+        # the engine, one call per month (its parameter set), on the lines without error
+        valides = ~np.repeat(en_erreur, nombre)
+        avant: dict[str, npt.NDArray[np.int64]] = {k: np.zeros(total, np.int64) for k in TOTAUX}
+        apres: dict[str, npt.NDArray[np.int64]] = {k: np.zeros(total, np.int64) for k in TOTAUX}
+        par_mois: dict[date, list[int]] = {}
+        for position, m in enumerate(mois_lignes):
+            if valides[position]:
+                par_mois.setdefault(m, []).append(position)
+        a_refaire: set[int] = set()
+        agent_de_ligne = np.repeat(np.arange(len(reguliers)), nombre)
+        for m, positions in par_mois.items():
+            p = self.parametres(m)
+            assert not isinstance(p, Exception)  # an error was recorded on these lines
+            lignes = np.array(positions, dtype=np.int64)
+            n = len(lignes)
+            population = Population(
+                indice=np.concatenate([indice[0, lignes], indice[1, lignes]]),
+                echelle=np.concatenate([echelle[0, lignes], echelle[1, lignes]]),
+                zone=np.concatenate([zone[0, lignes], zone[1, lignes]]),
+                enfants_allocations=np.tile(allocations[lignes], 2),
+                personnes_a_charge_ir=np.tile(personnes_ir[lignes], 2),
+                regime=np.tile(regime[lignes], 2),
+                ind_imposable_soumise=np.tile(sommes[(True, True)][lignes], 2),
+                ind_imposable_non_soumise=np.tile(sommes[(True, False)][lignes], 2),
+                ind_non_imposable_soumise=np.tile(sommes[(False, True)][lignes], 2),
+                ind_non_imposable_non_soumise=np.tile(sommes[(False, False)][lignes], 2),
+                mutuelle=np.zeros(2 * n, dtype=np.int64),
+                autres_retenues=np.zeros(2 * n, dtype=np.int64),
+                hausses_generales=np.zeros(2 * n, dtype=np.bool_),
+            )
+            try:
+                totaux = calculer_lot(population=population, parametres=p)
+            except ERREURS_MOTEUR:
+                a_refaire.update(int(a) for a in agent_de_ligne[lignes])
+                continue
+            for k in TOTAUX:
+                avant[k][lignes] = totaux[k][:n]
+                apres[k][lignes] = totaux[k][n:]
+        connu_au = self.source.connu_au
+        colonnes = {
+            k: (apres[k] - avant[k]).tolist() for k in (*impact.TOTAUX_AFFICHES, "brut_imposable")
+        }
+        net_avant, net_apres = avant["net"].tolist(), apres["net"].tolist()
+        for i, r in enumerate(reguliers):
+            acte = r.acte
+            if i in erreur:
+                message = _("Impact non calculable — %(e)s. Complétez l'acte ou le dossier.") % {
+                    "e": erreur[i]
+                }
+                acte.impact = {"erreur": message}
+                acte.anomalies = [Anomalie(message).en_dict()]
+                acte.connu_au = None
+                continue
+            traces = [self.trace(m, self._p(m), r.regime) for m in r.mois]
+            if i in a_refaire or any(t is None for t in traces):
+                self._par_acte(acte)
+                continue
+            acte.impact = _assembler(
+                r, int(debut[i]), colonnes, net_avant, net_apres, traces, self.courant
+            )
+            acte.anomalies = []
+            acte.connu_au = connu_au
+
+    def _p(self, m: date) -> ParametresPaie:
+        p = self.parametres(m)
+        assert not isinstance(p, Exception)
+        return p
+
+    def _entrees(
+        self,
+        r: _Regulier,
+        m: date,
+        ligne: int,
+        indice: npt.NDArray[np.int64],
+        echelle: npt.NDArray[np.int64],
+        zone: npt.NDArray[np.int64],
+    ) -> str | None:
+        """Fill one line's indice, échelle and zone before and after; the engine's error
+        message (in the order the per-act path meets it) when it cannot."""
+        p = self.parametres(m)
+        if isinstance(p, Exception):
+            return str(p)
+        for cote, echelon, explicite in (
+            (0, r.acte.echelon_avant, r.indice),
+            (1, r.acte.echelon_apres, r.indice_apres),
+        ):
+            grille = self.grille(p, r.grade, echelon, explicite, r.echelle)
+            if isinstance(grille, str):
+                return grille
+            lettre = self.zone(p, r.commune)
+            if lettre.startswith("!"):
+                return lettre[1:]
+            indice[cote, ligne] = grille[0]
+            echelle[cote, ligne] = ECHELLE_HE if grille[1] == "HE" else int(grille[1])
+            zone[cote, ligne] = ZONES.index(lettre)
+        return None
+
+
+def _assembler(
+    r: _Regulier,
+    debut: int,
+    colonnes: dict[str, list[int]],
+    net_avant: list[int],
+    net_apres: list[int],
+    traces: list[dict[str, str] | None],
+    courant: date,
+) -> dict[str, Any]:
+    """The impact as `impact.impact_calculer` stores it, from the act's lines."""
+    du = r.mois[0]
+    paiement = r.mois[-1]
+    lignes = []
+    rappel = dict.fromkeys(impact.TOTAUX_AFFICHES, 0)
+    rappel_elements: dict[str, int] = {}
+    variation: dict[str, int] = {}
+    variation_elements: dict[str, int] = {}
+    parametres: dict[str, str] = {}
+    mois_rappel = 0
+    for j, m in enumerate(r.mois):
+        x = debut + j
+        est_rappel = m < paiement
+        trace = traces[j] or {}
+        elements = {code: colonnes[total][x] for code, total in ELEMENTS if colonnes[total][x]}
+        if est_rappel:
+            mois_rappel += 1
+            for k in impact.TOTAUX_AFFICHES:
+                rappel[k] += colonnes[k][x]
+            for code, montant in elements.items():
+                rappel_elements[code] = rappel_elements.get(code, 0) + montant
+        elif not variation:
+            variation = {k: colonnes[k][x] for k in impact.TOTAUX_AFFICHES}
+            variation_elements = elements
+        parametres.update(trace)
+        lignes.append(
+            {
+                "mois": m.isoformat(),
+                "rappel": est_rappel,
+                "brut": colonnes["brut"][x],
+                "net": colonnes["net"][x],
+                "avant_net": net_avant[x],
+                "apres_net": net_apres[x],
+                "parametres": dict(trace),
+            }
+        )
+    return {
+        "du": du.isoformat(),
+        "mois_paiement": paiement.isoformat(),
+        "mois_rappel": mois_rappel,
+        "variation": variation,
+        "variation_elements": variation_elements,
+        "rappel": rappel,
+        "rappel_elements": {c: v for c, v in rappel_elements.items() if v},
+        "cout_annuel": 12 * variation["brut"],
+        "lignes": lignes,
+        "parametres": parametres,
+        "erreur": "",
+    }
