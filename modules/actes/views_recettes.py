@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from identity import permissions
 from identity.permissions import Action
-from modules.actes import presentation, recettes, services
+from modules.actes import presentation, recettes, sante, services
 from modules.actes.models import OrdreRecette
 from modules.actes.views import perimetre
 from modules.actes.views_listes import reponse_csv
@@ -65,8 +65,9 @@ def _filtres(request: HttpRequest) -> tuple[FiltresOrdresForm, recettes.FiltresO
 @permissions.requires(Action.ACTES_VOIR)
 def ordres(request: HttpRequest) -> HttpResponse:
     form, filtres = _filtres(request)
-    liste = recettes.ordres_filtres(
-        perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres
+    liste = sante.masquer_ordres(
+        recettes.ordres_filtres(perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres),
+        sensibles=perimetre(request, Action.PERSONNEL_DONNEES_SENSIBLES),
     )
     page = Paginator(liste, PAR_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -123,7 +124,8 @@ def _csv_lignes(ordres: Iterable[OrdreRecette]) -> Iterator[list[str]]:
 @permissions.requires(Action.ACTES_VOIR)
 def ordres_exporter(request: HttpRequest) -> HttpResponse:
     _form, filtres = _filtres(request)
-    liste = recettes.ordres_filtres(
-        perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres
+    liste = sante.masquer_ordres(
+        recettes.ordres_filtres(perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres),
+        sensibles=perimetre(request, Action.PERSONNEL_DONNEES_SENSIBLES),
     )
     return reponse_csv(_csv_lignes(liste.iterator(chunk_size=500)), "ordres-recette.csv")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from identity.permissions import SESSION_HABILITATIONS_KEY
 from modules.actes import services
 from modules.actes.models import Acte, OrdreRecette
 from modules.actes.tests.conftest import jusqu_au_visa
@@ -352,3 +353,39 @@ def test_reclassement_change_le_grade(creer_agent: Creer, rediger: Rediger) -> N
     assert (agent.grade_code, agent.echelon, agent.poste_code) == ("ADM-1", "1", "P-ADM1")
     (evenement,) = _evenements(agent)
     assert evenement.nature == "reclassement"
+
+
+# --- health data stays masked ------------------------------------------------------------------
+
+
+@pytest.fixture
+def connecter(tenant_a: Any, login_client: Any) -> Callable[..., Any]:
+    def login(*habilitations: tuple[str, str | None]) -> Any:
+        client = login_client(tenant_a, username="agent.test", roles=())
+        session = client.session
+        session[SESSION_HABILITATIONS_KEY] = [list(h) for h in habilitations]
+        session.save()
+        return client
+
+    return login
+
+
+def test_conge_de_maladie_invisible_sans_droit_aux_donnees_sensibles(
+    creer_agent: Creer, rediger: Rediger, connecter: Callable[..., Any]
+) -> None:
+    agent = creer_agent(ppr="3000031", commune_residence="04.421")
+    conge = rediger(
+        "conge_maladie_moyenne", agent=agent, date_effet=_premier(1), date_fin="2027-12-31"
+    )
+    autre = rediger("mise_a_disposition", agent=agent, organisme="Agence X")
+    lecteur = connecter(("paie", None))
+    liste = lecteur.get("/actes/").text
+    assert autre.numero in liste
+    assert conge.numero not in liste
+    assert lecteur.get(f"/actes/{conge.id}/").status_code == 404
+    export = b"".join(lecteur.get("/actes/export.csv").streaming_content).decode("utf-8-sig")
+    assert conge.numero not in export
+    assert autre.numero in export
+    gestionnaire = connecter(("gestionnaire", None))
+    assert conge.numero in gestionnaire.get("/actes/").text
+    assert gestionnaire.get(f"/actes/{conge.id}/").status_code == 200
