@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from identity import permissions
 from identity.habilitations import Habilitation
 from identity.permissions import Action
-from modules.actes import presentation, selectors
+from modules.actes import presentation, sante, selectors
 from modules.actes.models import Acte, Bordereau
 from modules.unites.perimetres import Perimetre
 
@@ -37,7 +37,9 @@ def acteur(request: HttpRequest) -> str:
 
 def acte_or_404(request: HttpRequest, acte_id: int, action: Action) -> Acte:
     acte = selectors.acte_get(perimetre=perimetre(request, action), acte_id=acte_id)
-    if acte is None:  # missing or out of perimeter: the same answer
+    sensibles = perimetre(request, Action.PERSONNEL_DONNEES_SENSIBLES)
+    if acte is None or not sante.visible(acte, sensibles=sensibles):
+        # missing, out of perimeter, or health data the person may not read: the same answer
         raise Http404(_("Acte introuvable."))
     return acte
 

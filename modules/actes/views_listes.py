@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from identity import permissions
 from identity.permissions import Action
-from modules.actes import forms, presentation, selectors, services
+from modules.actes import forms, presentation, sante, selectors, services
 from modules.actes.models import Acte
 from modules.actes.views import acteur, held, perimetre
 from modules.unites import facade as unites
@@ -50,8 +50,9 @@ def _requete_sans_page(request: HttpRequest) -> str:
 @permissions.requires(Action.ACTES_VOIR)
 def liste(request: HttpRequest) -> HttpResponse:
     form, filtres = _filtres(request)
-    actes = selectors.actes_filtres(
-        perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres
+    actes = sante.masquer(
+        selectors.actes_filtres(perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres),
+        sensibles=perimetre(request, Action.PERSONNEL_DONNEES_SENSIBLES),
     )
     page = Paginator(actes, PAR_PAGE).get_page(request.GET.get("page"))
     habilitations = held(request)
@@ -123,8 +124,9 @@ def reponse_csv(lignes: Iterable[list[str]], nom: str) -> HttpResponse:
 def exporter(request: HttpRequest) -> HttpResponse:
     """The whole current list (same filters), streamed."""
     _form, filtres = _filtres(request)
-    actes = selectors.actes_filtres(
-        perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres
+    actes = sante.masquer(
+        selectors.actes_filtres(perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres),
+        sensibles=perimetre(request, Action.PERSONNEL_DONNEES_SENSIBLES),
     )
     return reponse_csv(_csv_lignes(actes.iterator(chunk_size=500)), "actes.csv")
 
