@@ -156,6 +156,20 @@ def _actes(*, actes: int, agents: int | None = None) -> Resultat:
     )
 
 
+def _exchange(*, agents: int) -> Resultat:
+    """Verify + ingest + dispatch a signed `agents`-line payroll file into a throwaway tenant;
+    row-by-row ORM ingestion on a sample as the baseline (see config/banc_echange.py)."""
+    from config import banc_echange
+
+    mesures = banc_echange.mesurer(agents=agents, rss_mb=peak_rss_mb)
+    return Resultat(
+        params=mesures.params,
+        metrics=mesures.metrics,
+        ratio_vs_baseline=mesures.ratio_vs_baseline,
+        baseline=mesures.baseline,
+    )
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "onboarding": Benchmark(
         description="provisionnement de N organisations (pool de schémas) et mise à jour à vide, "
@@ -188,6 +202,12 @@ BENCHMARKS: dict[str, Benchmark] = {
         executer=_actes,
         parametre="actes",
         options=("agents",),
+    ),
+    "exchange": Benchmark(
+        description="vérification, intégration et distribution d'un fichier de paie de N lignes "
+        "(COPY, jointure PPR, totaux SQL) contre l'intégration ORM ligne à ligne",
+        agents_par_defaut=300_000,
+        executer=_exchange,
     ),
 }
 
