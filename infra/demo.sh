@@ -87,6 +87,29 @@ start() {
     INDIMAJ_EXCHANGE_DIR="$echanges" "$VENV_BIN/python" "$REPO/manage.py" echange preparer \
         --tresor TGR:WADEF >>"$LOG_DIR/demo-simulateur.log" 2>&1 ||
         die_with_log "$LOG_DIR/demo-simulateur.log" "exchange keys could not be prepared"
+    # The Treasury's own copy of each demo tenant's population (once), then one month of pay
+    # emitted for it; the scheduler's inbox job ingests it within a minute. Later months follow
+    # the simulator's calendar (cut-off on the 20th).
+    local simulateur=(env PYTHONPATH="$REPO/infra:$REPO/platform" "$VENV_BIN/python" -m simulateur)
+    local journal="$LOG_DIR/demo-simulateur.log"
+    "${simulateur[@]}" config --etat "$tresor_etat" paie_calendrier=true >>"$journal" 2>&1 ||
+        die_with_log "$journal" "the simulator's calendar could not be set"
+    for code in sante commune-fes; do
+        [[ -f "$tresor_etat/reprise-$code.jsonl" ]] && continue
+        if ! "$VENV_BIN/python" "$REPO/manage.py" echange reprise_tresor --tenant "$code" \
+            --sortie "$tresor_etat/reprise-$code.tmp" >>"$journal" 2>&1; then
+            die_with_log "$journal" "the population of $code could not be exported"
+        fi
+        if ! "${simulateur[@]}" reprise "$tresor_etat/reprise-$code.tmp" --etat "$tresor_etat" \
+            >>"$journal" 2>&1; then
+            die_with_log "$journal" "the Treasury could not load the population of $code"
+        fi
+        if ! "${simulateur[@]}" paie --racine "$echanges" --etat "$tresor_etat" \
+            --mois "$(date +%Y-%m)" --ordonnateur "ORD:$code" >>"$journal" 2>&1; then
+            die_with_log "$journal" "the Treasury could not run the payroll of $code"
+        fi
+        mv "$tresor_etat/reprise-$code.tmp" "$tresor_etat/reprise-$code.jsonl"
+    done
     local binds=(-b "127.0.0.1:$INDIMAJ_WEB_PORT")
     # Chromium may try ::1 first for *.localhost: listen there too when the host has IPv6.
     [[ -n "$(ip -6 addr show lo 2>/dev/null)" ]] && binds+=(-b "[::1]:$INDIMAJ_WEB_PORT")
