@@ -88,7 +88,7 @@ def test_chaque_nature_d_ecart(hr, novembre) -> None:
     attendu = _net(hr["montant"])
     assert (montant.attendu, montant.paye) == (attendu, attendu + 50_000)
     assert montant.detail == {"difference": 50_000, "tolerance": 100}
-    assert montant.unite_code == "DRH" and montant.agent_id == hr["montant"].id
+    assert (montant.unite_code, montant.agent_id) == ("DRH", hr["montant"].id)
 
     situation = trouves[(hr["situation"].ppr, "situation")]
     assert situation.detail == {
