@@ -23,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_manage_habilitations": permissions.allowed(held, Action.HABILITATIONS_VOIR),
             "can_onboard": permissions.allowed(held, Action.DEMARRAGE),
             "can_draft_acts": permissions.allowed(held, Action.ACTES_REDIGER),
+            "can_read_pay": permissions.allowed(held, Action.PAIE_VOIR),
             "habilitations": sorted(held),
         },
     )
