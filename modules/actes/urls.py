@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from modules.actes import (
     views_acte,
     views_bordereaux,
+    views_documents,
     views_listes,
     views_recettes,
     views_redaction,
@@ -25,6 +26,10 @@ urlpatterns: list[URLPattern] = [
     path("<int:acte_id>/valider/", views_acte.valider, name="valider"),
     path("<int:acte_id>/renvoyer/", views_acte.renvoyer, name="renvoyer"),
     path("<int:acte_id>/annuler/", views_acte.annuler, name="annuler"),
+    path("<int:acte_id>/document.pdf", views_documents.document_pdf, name="document_pdf"),
+    path("documents/modeles/", views_documents.modeles, name="documents_modeles"),
+    path("documents/modeles/<str:cle>/", views_documents.modele, name="document_modele"),
+    path("documents/signataire/", views_documents.parametres, name="documents_parametres"),
     path("<int:acte_id>/pieces/ajouter/", views_acte.piece_ajouter, name="piece_ajouter"),
     path(
         "<int:acte_id>/pieces/<int:piece_id>/",
