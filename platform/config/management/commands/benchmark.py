@@ -161,7 +161,7 @@ def _exchange(*, agents: int) -> Resultat:
     row-by-row ORM ingestion on a sample as the baseline (see config/banc_echange.py)."""
     from config import banc_echange
 
-    mesures = banc_echange.mesurer(agents=agents, rss_mb=peak_rss_mb)
+    mesures = banc_echange.mesurer(agents=agents)
     return Resultat(
         params=mesures.params,
         metrics=mesures.metrics,
