@@ -143,6 +143,11 @@ class Agent(models.Model):
     unite_code = models.CharField(_("unité d'affectation"), max_length=30, blank=True)
     poste_code = models.CharField(_("poste budgétaire"), max_length=40, blank=True)
     situation_du = models.DateField(_("situation au"), null=True, blank=True)
+    # Share of the traitement paid today (percent; events' `quotite`, carriere.situation_plier),
+    # for set-based pay computations. A database default: bulk COPY may leave it out.
+    quotite = models.PositiveSmallIntegerField(
+        _("quotité de traitement (%)"), default=100, db_default=100
+    )
 
     # Search: names in both scripts, PPR and CIN, normalised by normalisation.cle_recherche();
     # `nom_tri` is the sort (and keyset) key of lists.

@@ -202,7 +202,8 @@ def situation_rafraichir(
     for champ, valeur in situation.valeurs().items():
         setattr(agent, champ, valeur)
     agent.situation_du = situation.depuis
-    agent.save(update_fields=[*CHAMPS_SITUATION, "situation_du", "modifie_le"])
+    agent.quotite = situation.quotite
+    agent.save(update_fields=[*CHAMPS_SITUATION, "situation_du", "quotite", "modifie_le"])
     if verifier_poste and agent.poste_code and agent.position in POSITIONS_OCCUPANT_POSTE:
         postes.poste_verifier_capacite(code=agent.poste_code)
 

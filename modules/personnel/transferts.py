@@ -511,6 +511,7 @@ def _historique_copier(
         )
         nouveaux = {e.pk: row[0] for e, row in zip(evenements, cursor.fetchall(), strict=True)}
         situation = [c for c in CHAMPS_SITUATION if c not in ("unite_code", "poste_code")]
+        situation.append("quotite")  # a half-pay period goes with the career
         colonnes = (
             "id",
             "agent_id",

@@ -1,5 +1,6 @@
 """Issue 9 (catalogue, ordres de recette): the quotité of traitement a career event sets (a
-congé de maladie's half pay, a suspension) and the position « suspension de traitement »."""
+congé de maladie's half pay, a suspension) and its current value cached on the agent, and the
+position « suspension de traitement »."""
 
 import django.core.validators
 from django.db import migrations, models
@@ -28,6 +29,13 @@ class Migration(migrations.Migration):
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(100)],
                 verbose_name="quotité de traitement (%)",
+            ),
+        ),
+        migrations.AddField(
+            model_name="agent",
+            name="quotite",
+            field=models.PositiveSmallIntegerField(
+                db_default=100, default=100, verbose_name="quotité de traitement (%)"
             ),
         ),
         migrations.AlterField(
