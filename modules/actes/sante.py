@@ -17,8 +17,20 @@ def codes_sensibles() -> frozenset[str]:
     return frozenset(code for code, type_acte in CATALOGUE.items() if type_acte.sensible)
 
 
-def masquer(actes: QuerySet[Acte], *, sensibles: Perimetre) -> QuerySet[Acte]:
-    """`actes` without the health acts of units outside `sensibles`."""
+def _couvre(sensibles: Perimetre, voir: Perimetre | None) -> bool:
+    """Whether `sensibles` covers every unit of `voir` (no query: the roots decide)."""
+    if sensibles.tout:
+        return True
+    return voir is not None and not voir.tout and voir.racines <= sensibles.racines
+
+
+def masquer(
+    actes: QuerySet[Acte], *, sensibles: Perimetre, voir: Perimetre | None = None
+) -> QuerySet[Acte]:
+    """`actes` (read in the perimeter `voir`) without the health acts of units outside
+    `sensibles`; unchanged, without a query, when `sensibles` covers `voir`."""
+    if _couvre(sensibles, voir):
+        return actes
     codes = unites.unite_codes(perimeter=sensibles)
     if codes == "all":
         return actes
@@ -26,8 +38,10 @@ def masquer(actes: QuerySet[Acte], *, sensibles: Perimetre) -> QuerySet[Acte]:
 
 
 def masquer_ordres(
-    ordres: QuerySet[OrdreRecette], *, sensibles: Perimetre
+    ordres: QuerySet[OrdreRecette], *, sensibles: Perimetre, voir: Perimetre | None = None
 ) -> QuerySet[OrdreRecette]:
+    if _couvre(sensibles, voir):
+        return ordres
     codes = unites.unite_codes(perimeter=sensibles)
     if codes == "all":
         return ordres
@@ -35,7 +49,7 @@ def masquer_ordres(
 
 
 def visible(acte: Acte, *, sensibles: Perimetre) -> bool:
-    if acte.type_code not in codes_sensibles():
+    if acte.type_code not in codes_sensibles() or sensibles.tout:
         return True
     codes = unites.unite_codes(perimeter=sensibles)
     return codes == "all" or acte.unite_code in codes

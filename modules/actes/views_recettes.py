@@ -68,6 +68,7 @@ def ordres(request: HttpRequest) -> HttpResponse:
     liste = sante.masquer_ordres(
         recettes.ordres_filtres(perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres),
         sensibles=perimetre(request, Action.PERSONNEL_DONNEES_SENSIBLES),
+        voir=perimetre(request, Action.ACTES_VOIR),
     )
     page = Paginator(liste, PAR_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -127,5 +128,6 @@ def ordres_exporter(request: HttpRequest) -> HttpResponse:
     liste = sante.masquer_ordres(
         recettes.ordres_filtres(perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres),
         sensibles=perimetre(request, Action.PERSONNEL_DONNEES_SENSIBLES),
+        voir=perimetre(request, Action.ACTES_VOIR),
     )
     return reponse_csv(_csv_lignes(liste.iterator(chunk_size=500)), "ordres-recette.csv")

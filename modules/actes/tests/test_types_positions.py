@@ -251,6 +251,8 @@ def test_conge_longue_duree_plein_puis_demi_traitement(
     entree_paie = personnel.situation_paie(perimetre=TOUT, agent_id=agent.id, mois=courant)
     assert entree_paie is not None
     assert entree_paie["quotite"] == 50
+    agent.refresh_from_db()
+    assert (agent.position, agent.quotite) == ("conge_maladie_longue", 50)  # the cache
 
     # the reprise brings full pay back
     reprise = rediger("reprise_conge_maladie", agent=agent, date_effet=courant)
@@ -260,6 +262,8 @@ def test_conge_longue_duree_plein_puis_demi_traitement(
     situation = personnel.situation_au(perimetre=TOUT, agent_id=agent.id, le=courant)
     assert situation is not None
     assert (situation.position, situation.quotite) == ("activite", 100)
+    agent.refresh_from_db()
+    assert agent.quotite == 100
 
 
 def test_conge_moyenne_duree_au_dela_de_trois_ans_bloque(
@@ -389,3 +393,27 @@ def test_conge_de_maladie_invisible_sans_droit_aux_donnees_sensibles(
     gestionnaire = connecter(("gestionnaire", None))
     assert conge.numero in gestionnaire.get("/actes/").text
     assert gestionnaire.get(f"/actes/{conge.id}/").status_code == 200
+
+
+def test_conge_a_demi_traitement_s_annule_mais_ne_se_rectifie_pas(
+    creer_agent: Creer, rediger: Rediger
+) -> None:
+    agent = creer_agent(date_effet=date(2015, 1, 1), commune_residence="04.421")
+    debut = date(2023, 1, 1)
+    conge = jusqu_au_visa(
+        rediger("conge_maladie_moyenne", agent=agent, date_effet=debut, date_fin="2025-12-31")
+    )
+    assert len(conge.evenements) == 2
+    rectif = rediger("rectification", origine=conge, date_fin="2025-06-30", motif="erreur")
+    assert bloquantes(rectif) == [
+        (
+            "Cet acte a inscrit plusieurs événements (congé avec demi-traitement) : annulez-le, "
+            "puis rédigez l'acte correct.",
+            "",
+        )
+    ]
+    annulation = rediger("annulation", origine=conge, date_effet=debut, motif="erreur")
+    assert bloquantes(annulation) == []
+    jusqu_au_visa(annulation, visa="V-0002")
+    agent.refresh_from_db()
+    assert (agent.position, agent.quotite) == ("activite", 100)

@@ -89,6 +89,17 @@ class Rectification(TypeActe):
     def verifier(self, ctx: Contexte, donnees: Mapping[str, Any]) -> list[Anomalie]:
         if anomalies := _verifier_origine(ctx):
             return anomalies
+        if len(ctx.origine_evenements) > 1:
+            # A congé de maladie reaching half pay wrote two events (full, then half pay): one
+            # restatement cannot redo both. The annulation can.
+            return [
+                Anomalie(
+                    _(
+                        "Cet acte a inscrit plusieurs événements (congé avec demi-traitement) : "
+                        "annulez-le, puis rédigez l'acte correct."
+                    )
+                )
+            ]
         origine = _origine(ctx)
         assert origine is not None
         if not isinstance(origine, ActeCarriere):
