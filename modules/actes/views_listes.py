@@ -53,6 +53,7 @@ def liste(request: HttpRequest) -> HttpResponse:
     actes = sante.masquer(
         selectors.actes_filtres(perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres),
         sensibles=perimetre(request, Action.PERSONNEL_DONNEES_SENSIBLES),
+        voir=perimetre(request, Action.ACTES_VOIR),
     )
     page = Paginator(actes, PAR_PAGE).get_page(request.GET.get("page"))
     habilitations = held(request)
@@ -127,6 +128,7 @@ def exporter(request: HttpRequest) -> HttpResponse:
     actes = sante.masquer(
         selectors.actes_filtres(perimetre=perimetre(request, Action.ACTES_VOIR), filtres=filtres),
         sensibles=perimetre(request, Action.PERSONNEL_DONNEES_SENSIBLES),
+        voir=perimetre(request, Action.ACTES_VOIR),
     )
     return reponse_csv(_csv_lignes(actes.iterator(chunk_size=500)), "actes.csv")
 
