@@ -610,6 +610,20 @@ def document_pdf(acte: Acte) -> bytes:
     return documents.pdf_depuis_html(document_html(acte))
 
 
+def document_pdf_consulte(*, acteur: str, acte: Acte) -> bytes:
+    """The PDF for a reader, with the read recorded in the access log (law 09-08): the
+    document carries the agent's identity and pay. A read that cannot be logged is not served."""
+    contenu = document_pdf(acte)
+    if acte.agent_id is not None:
+        personnel.acces_consigner(
+            acteur=acteur,
+            nature="export",
+            agent_ids=[acte.agent_id],
+            details=f"arrêté {acte.numero} (PDF)",
+        )
+    return contenu
+
+
 def apercu_pdf(cle: str, redaction: Redaction) -> bytes:
     """A wording rendered with sample values, watermarked as a preview."""
     return documents.pdf_depuis_html(

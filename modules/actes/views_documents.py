@@ -33,7 +33,8 @@ def _pdf(contenu: bytes, nom: str) -> HttpResponse:
 @permissions.requires(Action.ACTES_VOIR)
 def document_pdf(request: HttpRequest, acte_id: int) -> HttpResponse:
     cible = acte_or_404(request, acte_id, Action.ACTES_VOIR)
-    return _pdf(documents.document_pdf(cible), documents.nom_fichier(cible))
+    contenu = documents.document_pdf_consulte(acteur=acteur(request), acte=cible)
+    return _pdf(contenu, documents.nom_fichier(cible))
 
 
 # --- the admin's wording ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from audit.models import AccesDonnees, AuditEvent
 from documents import facade as documents_noyau
 from identity.permissions import SESSION_HABILITATIONS_KEY
 from modules.actes import documents, services_documents
@@ -347,10 +347,15 @@ def test_document_hors_perimetre_404_et_lecteur_autorise(
     rabat = connecter(("lecture", "RABAT"), username="lecteur.rabat")
     assert rabat.get(f"/actes/{acte.id}/document.pdf").status_code == 404
     assert rabat.get("/actes/999999999/document.pdf").status_code == 404
+    assert not AccesDonnees.objects.filter(agent_id=fes.id).exists()
     lecteur_fes = connecter(("lecture", "FES"), username="lecteur.fes")
     reponse = lecteur_fes.get(f"/actes/{acte.id}/document.pdf")
     assert reponse.status_code == 200
     assert "PPR 4100006" in texte(reponse.content)
+    # the read of the agent's data is in the access log (law 09-08)
+    assert list(
+        AccesDonnees.objects.filter(agent_id=fes.id).values_list("acteur", "nature", "details")
+    ) == [("lecteur.fes", "export", f"arrêté {acte.numero} (PDF)")]
 
 
 def test_page_de_l_acte_a_le_lien(
