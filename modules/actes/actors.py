@@ -24,7 +24,7 @@ DUREE_MAX_MS = 60 * 60 * 1000
 def lot_generer(lot_id: int) -> None:
     """Generate the acts of a bulk run (the yearly avancement d'échelon)."""
     try:
-        lots.lot_executer(lot_id=lot_id)
+        lots.lot_executer(lot_id=lot_id, ecriture_parallele=True)
     except Exception as erreur:
         logger.exception("lot %s: generation failed", lot_id)
         lots.lot_echec(

@@ -18,11 +18,11 @@ run stopped by a crash keeps its committed blocks and is resumed by running it a
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -31,10 +31,11 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from audit import services as audit_services
 from modules.actes import selectors_lots
-from modules.actes.lots_calcul import TYPE_CODE, ActeCalcule, Calculateur
+from modules.actes.lots_calcul import TYPE_CODE, ActeCalcule, Calculateur, JsonTexte
 from modules.actes.models import (
     Acte,
     Compteur,
@@ -155,8 +156,14 @@ def _exclus(campagne: str) -> set[int]:
     )
 
 
-def lot_executer(*, lot_id: int, taille_bloc: int = TAILLE_BLOC) -> LotActes:
-    """Generate the run's acts, block after block (each block committed with its progress)."""
+def lot_executer(
+    *, lot_id: int, taille_bloc: int = TAILLE_BLOC, ecriture_parallele: bool = False
+) -> LotActes:
+    """Generate the run's acts, block after block (each block committed with its progress).
+
+    `ecriture_parallele`: a block is written (COPY, on its own connection) while the next one
+    is computed — the database's work and Python's overlap. Only where the rows read are
+    committed (the job, the benchmark), not inside a test's transaction."""
     lot = LotActes.objects.get(id=lot_id)
     if lot.statut == StatutLot.TERMINE:
         return lot
@@ -178,20 +185,34 @@ def lot_executer(*, lot_id: int, taille_bloc: int = TAILLE_BLOC) -> LotActes:
     LotActes.objects.filter(id=lot.id).update(total=lot.faits + len(candidats))
     calcul = Calculateur(date_campagne=lot.date_campagne, aujourd_hui=timezone.localdate())
     emetteurs: dict[str, str] = {}
-    for debut in range(0, len(candidats), taille_bloc):
-        bloc = calcul.bloc(candidats[debut : debut + taille_bloc])
-        with transaction.atomic():
-            ecrits = _ecrire(lot, bloc.actes, emetteurs)
-            rapport["actes"] += ecrits
+    schema = str(getattr(connection, "schema_name", ""))
+    # inside a caller's transaction another connection would not see its rows
+    parallele = ecriture_parallele and not connection.in_atomic_block
+    ecrivain = ThreadPoolExecutor(max_workers=1) if parallele else None
+    en_cours: Future[None] | None = None
+    try:
+        for debut in range(0, len(candidats), taille_bloc):
+            bloc = calcul.bloc(candidats[debut : debut + taille_bloc])
+            rapport["actes"] += len(bloc.actes)
             rapport["non_eligibles"] += bloc.non_eligibles
             rapport["par_acte"] += bloc.par_acte
             rapport["bloquants"] += sum(
                 1 for a in bloc.actes if any(x.get("bloquant") for x in a.anomalies)
             )
-            LotActes.objects.filter(id=lot.id).update(
-                faits=models.F("faits") + len(candidats[debut : debut + taille_bloc]),
-                crees=models.F("crees") + ecrits,
+            examines = len(candidats[debut : debut + taille_bloc])
+            if ecrivain is None:
+                _ecrire_bloc(lot, bloc.actes, emetteurs, examines)
+                continue
+            if en_cours is not None:
+                en_cours.result()  # one block at a time in the database, errors raised here
+            en_cours = ecrivain.submit(
+                _ecrire_bloc_ailleurs, schema, lot, bloc.actes, emetteurs, examines
             )
+        if en_cours is not None:
+            en_cours.result()
+    finally:
+        if ecrivain is not None:
+            ecrivain.shutdown(wait=True)
     with transaction.atomic():
         lot = LotActes.objects.select_for_update().get(id=lot.id)
         precedent = lot.rapport or {}
@@ -205,6 +226,41 @@ def lot_executer(*, lot_id: int, taille_bloc: int = TAILLE_BLOC) -> LotActes:
         lot.save()
         _audit(lot, "generer", "systeme", **rapport)
     return lot
+
+
+def _ecrire_bloc(
+    lot: LotActes, actes: Sequence[ActeCalcule], emetteurs: dict[str, str], examines: int
+) -> None:
+    """One block in one transaction: its acts and the run's progress."""
+    with transaction.atomic():
+        _sans_attente_disque()
+        ecrits = _ecrire(lot, actes, emetteurs)
+        LotActes.objects.filter(id=lot.id).update(
+            faits=models.F("faits") + examines, crees=models.F("crees") + ecrits
+        )
+
+
+def _ecrire_bloc_ailleurs(
+    schema: str,
+    lot: LotActes,
+    actes: Sequence[ActeCalcule],
+    emetteurs: dict[str, str],
+    examines: int,
+) -> None:
+    """`_ecrire_bloc` on the writer thread's own connection, in the run's tenant schema."""
+    try:
+        with schema_context(schema):
+            _ecrire_bloc(lot, actes, emetteurs, examines)
+    finally:
+        connection.close()
+
+
+def _sans_attente_disque() -> None:
+    """A block's commit does not wait for the WAL flush: a crash may lose the last blocks
+    committed (never a part of one), which the next run generates again — the run is
+    resumable by design, and nothing else is in the transaction."""
+    with connection.cursor() as curseur:
+        curseur.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def lot_echec(*, lot_id: int, message: str) -> None:
@@ -310,8 +366,8 @@ def _ecrire(lot: LotActes, actes: Sequence[ActeCalcule], emetteurs: dict[str, st
                 "unite_code": a.unite_code,
                 "echelon_avant": a.echelon_avant,
                 "echelon_apres": a.echelon_apres,
-                "variation_brut": int((a.impact.get("variation") or {}).get("brut", 0)),
-                "rappel_brut": int((a.impact.get("rappel") or {}).get("brut", 0)),
+                "variation_brut": a.variation_brut,
+                "rappel_brut": a.rappel_brut,
                 "bloquant": any(x.get("bloquant") for x in a.anomalies),
             }
             for ident, a in zip(ids, actes, strict=True)
@@ -321,53 +377,74 @@ def _ecrire(lot: LotActes, actes: Sequence[ActeCalcule], emetteurs: dict[str, st
     return len(actes)
 
 
-def _texte(valeur: Any, champ: models.Field[Any, Any]) -> str:
-    if valeur is None:
-        return "\\N"
+def _echapper(texte: str) -> str:
+    """A value for COPY's text format (backslash, tab, newline and return escaped)."""
+    if "\\" in texte or "\t" in texte or "\n" in texte or "\r" in texte:
+        return (
+            texte.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return texte
+
+
+def _convertisseur(champ: Any) -> Callable[[Any], str]:
+    """How one column's values are written in COPY's text format."""
     if isinstance(champ, models.JSONField):
-        return json.dumps(valeur, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(valeur, bool):
-        return "t" if valeur else "f"
-    if isinstance(valeur, datetime | date):
-        return valeur.isoformat()
-    return str(valeur)
+
+        def json_(valeur: Any) -> str:
+            if valeur is None:
+                return NUL
+            if isinstance(valeur, JsonTexte):
+                return _echapper(valeur)
+            return _echapper(json.dumps(valeur, ensure_ascii=False, separators=(",", ":")))
+
+        return json_
+    if isinstance(champ, models.BooleanField):
+        return lambda valeur: NUL if valeur is None else ("t" if valeur else "f")
+    if isinstance(champ, models.DateField):  # DateTimeField too
+        return lambda valeur: NUL if valeur is None else valeur.isoformat()
+    return lambda valeur: NUL if valeur is None else _echapper(str(valeur))
+
+
+NUL = "\\N"
 
 
 def _copier(
-    modele: type[models.Model], lignes: Iterable[dict[str, Any]], maintenant: datetime
+    modele: type[models.Model], rangees: Iterable[dict[str, Any]], maintenant: datetime
 ) -> None:
-    """COPY rows into the model's table; columns not given take the field's default (the
-    `auto_now` ones: `maintenant`), the id its sequence unless given."""
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, lineterminator="\n")
-    champs: list[Any] | None = None
-    for ligne in lignes:
-        if champs is None:
-            champs = [
-                f
-                for f in modele._meta.concrete_fields
-                if not (f.primary_key and f.attname not in ligne)
-            ]
-        valeurs = []
-        for f in champs:
-            if f.attname in ligne:
-                valeur = ligne[f.attname]
-            elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                valeur = maintenant
-            else:
-                valeur = f.get_default()  # "" for a text field without default
-            valeurs.append(_texte(valeur, f))
-        ecrivain.writerow(valeurs)
-    if champs is None:
+    """COPY rows into the model's table (text format: the impacts' JSON goes as it is, no
+    CSV quoting to double); columns not given take the field's default (the `auto_now` ones:
+    `maintenant`), the id its sequence unless given."""
+    lignes = list(rangees)
+    if not lignes:
         return
-    tampon.seek(0)
+    premiere = lignes[0]
+    champs = [
+        f for f in modele._meta.concrete_fields if not (f.primary_key and f.attname not in premiere)
+    ]
+    convertir = [(f.attname, _convertisseur(f)) for f in champs]
+    fixes: dict[str, str] = {}
+    for f in champs:
+        if f.attname in premiere:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            fixes[f.attname] = _convertisseur(f)(maintenant)
+        else:
+            fixes[f.attname] = _convertisseur(f)(f.get_default())  # "" for text fields
+    morceaux = []
+    for ligne in lignes:
+        morceaux.append(
+            "\t".join(
+                fixes[nom] if nom in fixes else convertir_(ligne[nom])
+                for nom, convertir_ in convertir
+            )
+        )
+    tampon = io.StringIO("\n".join(morceaux) + "\n")
     colonnes = ", ".join(f'"{f.column}"' for f in champs)
     with connection.cursor() as curseur:
-        curseur.copy_expert(
-            f'COPY "{modele._meta.db_table}" ({colonnes}) '
-            "FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-            tampon,
-        )
+        curseur.copy_expert(f'COPY "{modele._meta.db_table}" ({colonnes}) FROM STDIN', tampon)
 
 
 # --- review and validation --------------------------------------------------------------------

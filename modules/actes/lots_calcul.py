@@ -19,6 +19,8 @@ For one block of candidate agents:
 
 from __future__ import annotations
 
+import bisect
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -33,6 +35,7 @@ from modules.actes.types import communs, type_get
 from modules.actes.types.base import Anomalie, TypeActe
 from modules.personnel import facade as personnel
 from modules.unites.perimetres import TOUT
+from referentiel.models import Parametre
 from referentiel.resolution import JeuParametres, ParametreIntrouvable
 from remuneration.bulletin import TOTAUX
 from remuneration.difference import mois_suivant
@@ -69,8 +72,11 @@ class ActeCalcule:
     echelon_apres: str
     donnees: dict[str, Any]
     anomalies: list[dict[str, Any]] = field(default_factory=list)
-    impact: dict[str, Any] = field(default_factory=dict)
+    impact: dict[str, Any] | JsonTexte = field(default_factory=dict)
     connu_au: datetime | None = None
+    # the impact's monthly variation and arrears of the gross pay, for the lot's lines
+    variation_brut: int = 0
+    rappel_brut: int = 0
 
 
 @dataclass
@@ -106,6 +112,10 @@ class Calculateur:
         self._grilles: dict[tuple[int, str, str, int | None, str], tuple[int, str] | str] = {}
         self._zones: dict[tuple[int, str], str] = {}
         self._traces: dict[tuple[date, str], dict[str, str] | None] = {}
+        self._fragments: dict[tuple[date, str], str] = {}
+        self._unions: dict[tuple[date, date, str], str | None] = {}
+        # the dates a parameter takes effect: between two, every parameter stays the same
+        self._bornes = sorted(set(Parametre.objects.values_list("valide_du", flat=True)))
         type_acte = type_get(TYPE_CODE)
         assert type_acte is not None
         self.type_acte: TypeActe = type_acte
@@ -113,9 +123,13 @@ class Calculateur:
     # --- reference lookups, each resolved once -------------------------------------------
 
     def jeu(self, le: date) -> JeuParametres:
-        if le not in self._jeux:
-            self._jeux[le] = communs.jeu(le)
-        return self._jeux[le]
+        """The parameters in force on `le` (for grades and grids): the set in force since the
+        latest date a parameter took effect on or before `le`, resolved once per such date."""
+        position = bisect.bisect_right(self._bornes, le)
+        borne = self._bornes[position - 1] if position else le
+        if borne not in self._jeux:
+            self._jeux[borne] = communs.jeu(borne)
+        return self._jeux[borne]
 
     def classement(self, grade: str, le: date) -> dict[str, Any] | None:
         trouve = self.jeu(le).valeurs.get(f"grade.{grade}")
@@ -315,6 +329,8 @@ class Calculateur:
         acte.anomalies = [a.en_dict() for a in anomalies]
         acte.impact = resultat
         acte.connu_au = connu_au
+        acte.variation_brut = int((resultat.get("variation") or {}).get("brut", 0))
+        acte.rappel_brut = int((resultat.get("rappel") or {}).get("brut", 0))
 
     # --- the impact on arrays ----------------------------------------------------------------
 
@@ -324,6 +340,7 @@ class Calculateur:
         nombre = np.array([len(r.mois) for r in reguliers], dtype=np.int64)
         debut = np.concatenate([[0], np.cumsum(nombre)[:-1]]).astype(np.int64)
         mois_lignes = [m for r in reguliers for m in r.mois]
+        total = len(mois_lignes)
         rang = {r.acte.agent.id: i for i, r in enumerate(reguliers)}
         ids = list(rang)
         allocations, enfants_ir = personnel.charges_mensuelles(
@@ -342,44 +359,30 @@ class Calculateur:
         )
         conjoint = np.repeat(np.array([r.conjoint for r in reguliers], dtype=np.int64), nombre)
         personnes_ir = enfants_ir + conjoint
-        total = len(mois_lignes)
-        # per line, before (0) and after (1) the act: indice, échelle, zone, or an error
-        indice = np.zeros((2, total), dtype=np.int64)
-        echelle = np.zeros((2, total), dtype=np.int64)
-        zone = np.zeros((2, total), dtype=np.int64)
-        regime = np.zeros(total, dtype=np.int64)
-        erreur: dict[int, str] = {}  # first failing line of an act -> message
-        en_erreur = np.zeros(len(reguliers), dtype=np.bool_)
-        ligne = 0
-        for i, r in enumerate(reguliers):
-            code_regime = REGIMES.index(r.regime)
-            for m in r.mois:
-                regime[ligne] = code_regime
-                if not en_erreur[i]:
-                    message = self._entrees(r, m, ligne, indice, echelle, zone)
-                    if message is not None:
-                        erreur[i] = message
-                        en_erreur[i] = True
-                ligne += 1
-        # the engine, one call per month (its parameter set), on the lines without error
+        regime = np.repeat(
+            np.array([REGIMES.index(r.regime) for r in reguliers], dtype=np.int64), nombre
+        )
+        entrees = self._entrees(reguliers, mois_lignes, nombre)
+        premiere_erreur = np.minimum.reduceat(
+            np.where(entrees.erreur > 0, np.arange(total), total), debut
+        )
+        en_erreur = premiere_erreur < total
+        # the engine, one call per month (its parameter set), on the acts without error
         valides = ~np.repeat(en_erreur, nombre)
-        avant: dict[str, npt.NDArray[np.int64]] = {k: np.zeros(total, np.int64) for k in TOTAUX}
-        apres: dict[str, npt.NDArray[np.int64]] = {k: np.zeros(total, np.int64) for k in TOTAUX}
-        par_mois: dict[date, list[int]] = {}
-        for position, m in enumerate(mois_lignes):
-            if valides[position]:
-                par_mois.setdefault(m, []).append(position)
-        a_refaire: set[int] = set()
+        avant = {k: np.zeros(total, np.int64) for k in TOTAUX}
+        apres = {k: np.zeros(total, np.int64) for k in TOTAUX}
+        a_refaire = np.zeros(len(reguliers), dtype=np.bool_)
         agent_de_ligne = np.repeat(np.arange(len(reguliers)), nombre)
-        for m, positions in par_mois.items():
-            p = self.parametres(m)
-            assert not isinstance(p, Exception)  # an error was recorded on these lines
-            lignes = np.array(positions, dtype=np.int64)
+        for position, m in enumerate(entrees.mois):
+            lignes = np.flatnonzero(valides & (entrees.rang_mois == position))
             n = len(lignes)
+            if not n:
+                continue
+            p = self._p(m)
             population = Population(
-                indice=np.concatenate([indice[0, lignes], indice[1, lignes]]),
-                echelle=np.concatenate([echelle[0, lignes], echelle[1, lignes]]),
-                zone=np.concatenate([zone[0, lignes], zone[1, lignes]]),
+                indice=np.concatenate([entrees.indice[0, lignes], entrees.indice[1, lignes]]),
+                echelle=np.concatenate([entrees.echelle[0, lignes], entrees.echelle[1, lignes]]),
+                zone=np.concatenate([entrees.zone[0, lignes], entrees.zone[1, lignes]]),
                 enfants_allocations=np.tile(allocations[lignes], 2),
                 personnes_a_charge_ir=np.tile(personnes_ir[lignes], 2),
                 regime=np.tile(regime[lignes], 2),
@@ -394,33 +397,42 @@ class Calculateur:
             try:
                 totaux = calculer_lot(population=population, parametres=p)
             except ERREURS_MOTEUR:
-                a_refaire.update(int(a) for a in agent_de_ligne[lignes])
+                a_refaire[agent_de_ligne[lignes]] = True
                 continue
             for k in TOTAUX:
                 avant[k][lignes] = totaux[k][:n]
                 apres[k][lignes] = totaux[k][n:]
+        delta = {k: apres[k] - avant[k] for k in impact.TOTAUX_AFFICHES}
+        # arrears: every line of an act but its last (the payment month)
+        rappel_ligne = np.ones(total, dtype=np.int64)
+        rappel_ligne[debut + nombre - 1] = 0
+        rappels = {k: np.add.reduceat(v * rappel_ligne, debut).tolist() for k, v in delta.items()}
+        derniere = debut + nombre - 1
+        variations = {k: v[derniere].tolist() for k, v in delta.items()}
+        colonnes = [delta["brut"].tolist(), delta["net"].tolist()]
+        nets = [avant["net"].tolist(), apres["net"].tolist()]
         connu_au = self.source.connu_au
-        colonnes = {
-            k: (apres[k] - avant[k]).tolist() for k in (*impact.TOTAUX_AFFICHES, "brut_imposable")
-        }
-        net_avant, net_apres = avant["net"].tolist(), apres["net"].tolist()
         for i, r in enumerate(reguliers):
             acte = r.acte
-            if i in erreur:
+            if en_erreur[i]:
+                x = int(premiere_erreur[i])
                 message = _("Impact non calculable — %(e)s. Complétez l'acte ou le dossier.") % {
-                    "e": erreur[i]
+                    "e": entrees.messages[int(entrees.erreur[x])]
                 }
                 acte.impact = {"erreur": message}
                 acte.anomalies = [Anomalie(message).en_dict()]
                 acte.connu_au = None
                 continue
-            traces = [self.trace(m, self._p(m), r.regime) for m in r.mois]
-            if i in a_refaire or any(t is None for t in traces):
+            if a_refaire[i] or self._union(r) is None:
                 self._par_acte(acte)
                 continue
-            acte.impact = _assembler(
-                r, int(debut[i]), colonnes, net_avant, net_apres, traces, self.courant
+            variation = {k: variations[k][i] for k in impact.TOTAUX_AFFICHES}
+            rappel = {k: rappels[k][i] for k in impact.TOTAUX_AFFICHES}
+            acte.impact = JsonTexte(
+                self._texte_impact(r, int(debut[i]), variation, rappel, colonnes, nets)
             )
+            acte.variation_brut = variation["brut"]
+            acte.rappel_brut = rappel["brut"]
             acte.anomalies = []
             acte.connu_au = connu_au
 
@@ -430,90 +442,179 @@ class Calculateur:
         return p
 
     def _entrees(
+        self, reguliers: list[_Regulier], mois_lignes: list[date], nombre: npt.NDArray[np.int64]
+    ) -> _Entrees:
+        """Each line's indice, échelle and zone before and after, resolved once per distinct
+        (month, grade and échelon) and (month, commune); or the engine's error, in the order
+        the per-act path meets it (the month's parameters, then before: grid, zone; after:
+        grid, zone)."""
+        mois = sorted(set(mois_lignes))
+        rang_m = {m: i for i, m in enumerate(mois)}
+        rang_mois = np.fromiter((rang_m[m] for m in mois_lignes), dtype=np.int64)
+        messages = [""]
+        numeros: dict[str, int] = {}
+
+        def numero(message: str) -> int:
+            if message not in numeros:
+                numeros[message] = len(messages)
+                messages.append(message)
+            return numeros[message]
+
+        erreur_mois = np.zeros(len(mois), dtype=np.int64)
+        for i, m in enumerate(mois):
+            p = self.parametres(m)
+            if isinstance(p, Exception):
+                erreur_mois[i] = numero(str(p))
+        cles: dict[tuple[str, str, int | None, str], int] = {}
+        communes: dict[str, int] = {}
+        cote_cle = np.zeros((2, len(reguliers)), dtype=np.int64)
+        cle_commune = np.zeros(len(reguliers), dtype=np.int64)
+        for j, r in enumerate(reguliers):
+            for cote, echelon, explicite in (
+                (0, r.acte.echelon_avant, r.indice),
+                (1, r.acte.echelon_apres, r.indice_apres),
+            ):
+                cle = (r.grade, echelon, explicite, r.echelle)
+                cote_cle[cote, j] = cles.setdefault(cle, len(cles))
+            cle_commune[j] = communes.setdefault(r.commune, len(communes))
+        liste_cles = list(cles)
+        liste_communes = list(communes)
+        total = len(mois_lignes)
+        indice = np.zeros((2, total), dtype=np.int64)
+        echelle = np.zeros((2, total), dtype=np.int64)
+        zone = np.zeros((2, total), dtype=np.int64)
+        erreurs = np.zeros((5, total), dtype=np.int64)  # month, grid/zone before, grid/zone after
+        erreurs[0] = erreur_mois[rang_mois]
+        commune_ligne = np.repeat(cle_commune, nombre)
+        paire = rang_mois * len(liste_communes) + commune_ligne
+        uniques, inverse = np.unique(paire, return_inverse=True)
+        zones = np.zeros(len(uniques), dtype=np.int64)
+        erreurs_zone = np.zeros(len(uniques), dtype=np.int64)
+        for u, code in enumerate(uniques.tolist()):
+            p = self.parametres(mois[code // len(liste_communes)])
+            if isinstance(p, Exception):
+                continue
+            lettre = self.zone(p, liste_communes[code % len(liste_communes)])
+            if lettre.startswith("!"):
+                erreurs_zone[u] = numero(lettre[1:])
+            else:
+                zones[u] = ZONES.index(lettre)
+        for cote in (0, 1):
+            cle_ligne = np.repeat(cote_cle[cote], nombre)
+            paire = rang_mois * len(liste_cles) + cle_ligne
+            uniques_g, inverse_g = np.unique(paire, return_inverse=True)
+            indices = np.zeros(len(uniques_g), dtype=np.int64)
+            echelles = np.zeros(len(uniques_g), dtype=np.int64)
+            erreurs_g = np.zeros(len(uniques_g), dtype=np.int64)
+            for u, code in enumerate(uniques_g.tolist()):
+                p = self.parametres(mois[code // len(liste_cles)])
+                if isinstance(p, Exception):
+                    continue
+                grade, echelon, explicite, echelle_fixe = liste_cles[code % len(liste_cles)]
+                grille = self.grille(p, grade, echelon, explicite, echelle_fixe)
+                if isinstance(grille, str):
+                    erreurs_g[u] = numero(grille)
+                else:
+                    indices[u] = grille[0]
+                    echelles[u] = ECHELLE_HE if grille[1] == "HE" else int(grille[1])
+            indice[cote] = indices[inverse_g]
+            echelle[cote] = echelles[inverse_g]
+            zone[cote] = zones[inverse]
+            erreurs[1 + 2 * cote] = erreurs_g[inverse_g]
+            erreurs[2 + 2 * cote] = erreurs_zone[inverse]
+        # the first error of each line, in the per-act path's order
+        premiere = np.argmax(erreurs > 0, axis=0)
+        erreur = erreurs[premiere, np.arange(total)]
+        return _Entrees(
+            mois=mois,
+            rang_mois=rang_mois,
+            indice=indice,
+            echelle=echelle,
+            zone=zone,
+            erreur=erreur,
+            messages=messages,
+        )
+
+    def _fragment(self, m: date, regime: str) -> str:
+        """The constant part of a line of the impact's JSON for this month and regime."""
+        cle = (m, regime)
+        if cle not in self._fragments:
+            trace = self.trace(m, self._p(m), regime) or {}
+            self._fragments[cle] = (
+                f'{{"mois":"{m.isoformat()}","parametres":'
+                f"{json.dumps(trace, ensure_ascii=False, separators=(',', ':'))},"
+            )
+        return self._fragments[cle]
+
+    def _union(self, r: _Regulier) -> str | None:
+        """The parameters of every month of the act, later months winning (as
+        `impact_calculer` merges them), as JSON; None when the engine refuses a month."""
+        cle = (r.mois[0], r.mois[-1], r.regime)
+        if cle not in self._unions:
+            parametres: dict[str, str] = {}
+            union: str | None = None
+            for m in r.mois:
+                trace = self.trace(m, self._p(m), r.regime)
+                if trace is None:
+                    break
+                parametres.update(trace)
+            else:
+                union = json.dumps(parametres, ensure_ascii=False, separators=(",", ":"))
+            self._unions[cle] = union
+        return self._unions[cle]
+
+    def _texte_impact(
         self,
         r: _Regulier,
-        m: date,
-        ligne: int,
-        indice: npt.NDArray[np.int64],
-        echelle: npt.NDArray[np.int64],
-        zone: npt.NDArray[np.int64],
-    ) -> str | None:
-        """Fill one line's indice, échelle and zone before and after; the engine's error
-        message (in the order the per-act path meets it) when it cannot."""
-        p = self.parametres(m)
-        if isinstance(p, Exception):
-            return str(p)
-        for cote, echelon, explicite in (
-            (0, r.acte.echelon_avant, r.indice),
-            (1, r.acte.echelon_apres, r.indice_apres),
-        ):
-            grille = self.grille(p, r.grade, echelon, explicite, r.echelle)
-            if isinstance(grille, str):
-                return grille
-            lettre = self.zone(p, r.commune)
-            if lettre.startswith("!"):
-                return lettre[1:]
-            indice[cote, ligne] = grille[0]
-            echelle[cote, ligne] = ECHELLE_HE if grille[1] == "HE" else int(grille[1])
-            zone[cote, ligne] = ZONES.index(lettre)
-        return None
-
-
-def _assembler(
-    r: _Regulier,
-    debut: int,
-    colonnes: dict[str, list[int]],
-    net_avant: list[int],
-    net_apres: list[int],
-    traces: list[dict[str, str] | None],
-    courant: date,
-) -> dict[str, Any]:
-    """The impact as `impact.impact_calculer` stores it, from the act's lines."""
-    du = r.mois[0]
-    paiement = r.mois[-1]
-    lignes = []
-    rappel = dict.fromkeys(impact.TOTAUX_AFFICHES, 0)
-    rappel_elements: dict[str, int] = {}
-    variation: dict[str, int] = {}
-    variation_elements: dict[str, int] = {}
-    parametres: dict[str, str] = {}
-    mois_rappel = 0
-    for j, m in enumerate(r.mois):
-        x = debut + j
-        est_rappel = m < paiement
-        trace = traces[j] or {}
-        elements = {code: colonnes[total][x] for code, total in ELEMENTS if colonnes[total][x]}
-        if est_rappel:
-            mois_rappel += 1
-            for k in impact.TOTAUX_AFFICHES:
-                rappel[k] += colonnes[k][x]
-            for code, montant in elements.items():
-                rappel_elements[code] = rappel_elements.get(code, 0) + montant
-        elif not variation:
-            variation = {k: colonnes[k][x] for k in impact.TOTAUX_AFFICHES}
-            variation_elements = elements
-        parametres.update(trace)
-        lignes.append(
-            {
-                "mois": m.isoformat(),
-                "rappel": est_rappel,
-                "brut": colonnes["brut"][x],
-                "net": colonnes["net"][x],
-                "avant_net": net_avant[x],
-                "apres_net": net_apres[x],
-                "parametres": dict(trace),
-            }
+        debut: int,
+        variation: dict[str, int],
+        rappel: dict[str, int],
+        colonnes: list[list[int]],
+        nets: list[list[int]],
+    ) -> str:
+        """The impact's JSON text, the same document `impact.impact_calculer` stores (written
+        as text: 300,000 acts of two years of months are too many dicts to build)."""
+        brut, net = colonnes
+        net_avant, net_apres = nets
+        dernier = len(r.mois) - 1
+        lignes = [
+            f"{self._fragment(m, r.regime)}"
+            f'"rappel":{"true" if j < dernier else "false"},"brut":{brut[debut + j]},'
+            f'"net":{net[debut + j]},"avant_net":{net_avant[debut + j]},'
+            f'"apres_net":{net_apres[debut + j]}}}'
+            for j, m in enumerate(r.mois)
+        ]
+        rappel_elements = _elements(rappel)
+        return (
+            f'{{"du":"{r.mois[0].isoformat()}","mois_paiement":"{r.mois[-1].isoformat()}",'
+            f'"mois_rappel":{dernier},"variation":{_objet(variation)},'
+            f'"variation_elements":{_objet(_elements(variation))},'
+            f'"rappel":{_objet(rappel)},"rappel_elements":{_objet(rappel_elements)},'
+            f'"cout_annuel":{12 * variation["brut"]},"lignes":[{",".join(lignes)}],'
+            f'"parametres":{self._union(r)},"erreur":""}}'
         )
-    return {
-        "du": du.isoformat(),
-        "mois_paiement": paiement.isoformat(),
-        "mois_rappel": mois_rappel,
-        "variation": variation,
-        "variation_elements": variation_elements,
-        "rappel": rappel,
-        "rappel_elements": {c: v for c, v in rappel_elements.items() if v},
-        "cout_annuel": 12 * variation["brut"],
-        "lignes": lignes,
-        "parametres": parametres,
-        "erreur": "",
-    }
+
+
+class JsonTexte(str):
+    """A JSON document already serialised (written as is)."""
+
+
+@dataclass(frozen=True)
+class _Entrees:
+    mois: list[date]
+    rang_mois: npt.NDArray[np.int64]
+    indice: npt.NDArray[np.int64]
+    echelle: npt.NDArray[np.int64]
+    zone: npt.NDArray[np.int64]
+    erreur: npt.NDArray[np.int64]  # 0, or the number of the line's first error message
+    messages: list[str]
+
+
+def _elements(totaux: dict[str, int]) -> dict[str, int]:
+    """Pay element deltas from the totals' deltas, zeros left out (an advancement moves only
+    these elements: indemnities and allocations are the same before and after)."""
+    return {code: totaux[total] for code, total in ELEMENTS if totaux[total]}
+
+
+def _objet(valeurs: dict[str, int]) -> str:
+    return "{" + ",".join(f'"{k}":{v}' for k, v in valeurs.items()) + "}"

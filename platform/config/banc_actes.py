@@ -19,7 +19,15 @@ Steps:
 4. baseline on a sample of the same acts: for every month, the agent's file reloaded, the
    engine's inputs rebuilt, fresh parameters read from the database without cache, both
    situations computed; its deltas are checked equal to the fast path's to the centime (the
-   run fails otherwise). `ratio_vs_baseline` = baseline time / fast time on that sample.
+   run fails otherwise). `ratio_vs_baseline` = baseline time / fast time on that sample;
+5. `bulk_advancement_seconds`: the yearly avancement d'échelon campaign (31/12 of this year)
+   over the whole tenant, as the background job runs it (`lots.lot_executer`: eligibility,
+   acts, versions with their impact, transitions, lot lines) — before it, not timed, every
+   agent's residence is moved to a commune the referentiel classifies, so every impact is
+   computed rather than refused. Baseline: `acte_creer` one by one for a sample of the same
+   agents and dates (after the run: its acts carry one more warning, a duplicate under way);
+   `bulk_ratio_vs_per_act_loop` = per-act time × acts / bulk time. The sample's impacts are
+   checked equal to the run's (`bulk_mismatches`, 0 expected; the run fails otherwise).
 """
 
 from __future__ import annotations
@@ -40,7 +48,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from modules.actes import impact, services
+from modules.actes import impact, lots, services
+from modules.actes.models import LigneLot, VersionActe
 from modules.actes.types import TypeActe, communs, type_get
 from modules.actes.types.base import Contexte
 from modules.personnel import demo
@@ -71,6 +80,8 @@ TYPES = (
     "titularisation",
 )
 ECHANTILLON_BASE = 200
+ECHANTILLON_MASSE = 100
+AGENTS_PAR_DEFAUT = 300_000
 
 
 @dataclass(frozen=True)
@@ -265,6 +276,81 @@ def _ecarts(resultat: dict[str, Any], lignes: list[LigneMois]) -> int:
     return ecarts
 
 
+def _residences_classees() -> None:
+    """Every agent's residence in a commune the referentiel classifies (one UPDATE)."""
+    zones = _zones_connues()
+    communes = [c for c in sorted(referentiel.territoire_codes()) if c[:6] in zones]
+    if not communes:
+        raise CommandError("aucune commune classée dans une zone de résidence")
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f'UPDATE "{Agent._meta.db_table}" '  # noqa: S608 (the model's table)
+            "SET commune_residence = (%s::text[])[1 + id %% %s]",
+            [communes, len(communes)],
+        )
+
+
+def _masse(*, rss_mb: Callable[[], float]) -> dict[str, Any]:
+    """The yearly advancement over the tenant, then `acte_creer` on a sample of its acts."""
+    campagne = date(timezone.localdate().year, 12, 31)
+    debut = time.perf_counter()
+    lot = lots.lot_lancer(auteur=AUTEUR, perimetre=TOUT, date_campagne=campagne)
+    lot = lots.lot_executer(lot_id=lot.id, ecriture_parallele=True)
+    secondes = time.perf_counter() - debut
+    rss = rss_mb()
+    lignes = list(
+        LigneLot.objects.filter(lot=lot)
+        .order_by("id")
+        .values_list("agent_id", "acte__date_effet", "echelon_apres", "acte_id")
+    )
+    pas = max(1, len(lignes) // ECHANTILLON_MASSE)
+    echantillon = lignes[::pas][:ECHANTILLON_MASSE]
+    generes = {
+        v.acte_id: v.impact
+        for v in VersionActe.objects.filter(acte_id__in=[e[3] for e in echantillon])
+    }
+    ecarts = 0
+    debut = time.perf_counter()
+    for agent_id, date_effet, echelon, acte_id in echantillon:
+        acte = services.acte_creer(
+            auteur="benchmark:boucle",
+            perimetre=TOUT,
+            type_code="avancement_echelon",
+            date_effet=date_effet,
+            brutes={"echelon": echelon},
+            agent_id=agent_id,
+        )
+        if services.version_courante(acte).impact != generes[acte_id]:
+            ecarts += 1
+    boucle = time.perf_counter() - debut
+    if ecarts:
+        raise CommandError(f"{ecarts} acte(s) où la campagne et acte_creer diffèrent")
+    par_acte = boucle / len(echantillon) if echantillon else 0.0
+    rapport = lot.rapport
+    mois = [
+        len(i.get("lignes", []))
+        for i in VersionActe.objects.filter(acte__ligne_lot__lot=lot)
+        .order_by("id")[:2000]
+        .values_list("impact", flat=True)
+    ]
+    return {
+        "bulk_advancement_seconds": round(secondes, 1),
+        "bulk_candidates": rapport.get("candidats", 0),
+        "bulk_acts_created": lot.crees,
+        "bulk_acts_per_s": round(lot.crees / secondes) if secondes > 0 else 0,
+        "bulk_blocking": rapport.get("bloquants", 0),
+        "bulk_through_per_act_path": rapport.get("par_acte", 0),
+        "bulk_months_per_act_mean": round(statistics.fmean(mois), 1) if mois else 0,
+        "bulk_per_act_loop_ms": round(par_acte * 1000, 1),
+        "bulk_per_act_loop_sample": len(echantillon),
+        "bulk_ratio_vs_per_act_loop": round(par_acte * lot.crees / secondes, 1)
+        if secondes > 0
+        else 0,
+        "bulk_mismatches": ecarts,
+        "peak_rss_mb_after_bulk": rss,
+    }
+
+
 def _ms(valeurs: list[float], centile: float) -> float:
     return round(float(np.percentile(np.array(valeurs), centile)) * 1000, 2) if valeurs else 0.0
 
@@ -277,12 +363,13 @@ def mesurer(
     echantillon: int = ECHANTILLON_BASE,
     seed: int = 2026,
 ) -> Mesures:
-    """`agents`: the tenant's size (default: five agents per act, at least 500)."""
+    """`agents`: the tenant's size, over which the yearly advancement runs (default: 300,000;
+    the command passes it)."""
     if not referentiel.grade_codes():
         raise CommandError(
             "Le référentiel est vide : chargez-le d'abord (python manage.py referentiel charger)."
         )
-    agents = agents or max(500, 5 * actes)
+    agents = agents or AGENTS_PAR_DEFAUT
     with _locataire() as organisation:
         debut = time.perf_counter()
         demo.demo_peupler(
@@ -295,6 +382,7 @@ def mesurer(
         )
         peuplement = time.perf_counter() - debut
         with schema_context(organisation.schema_name):
+            _residences_classees()
             debut = time.perf_counter()
             cas, refuses = _cas(actes=actes, seed=seed)
             preparation = time.perf_counter() - debut
@@ -331,6 +419,7 @@ def mesurer(
                 raise CommandError(
                     f"{ecarts} total(aux) où le calcul de base et l'impact diffèrent"
                 )
+            masse = _masse(rss_mb=rss_mb)
         connection.set_schema_to_public()  # type: ignore[attr-defined]
     mois = [len(r["lignes"]) for r in resultats if not r.get("erreur")]
     rapides = [durees[i] for i in base]
@@ -347,7 +436,7 @@ def mesurer(
             "impact_p95_ms": _ms(durees, 95),
             "impact_median_ms": _ms(durees, 50),
             "impact_max_ms": _ms(durees, 100),
-            "bulk_advancement_seconds": None,  # the bulk advancement campaign comes with #9
+            **masse,
             "impact_p95_ms_by_type": {code: _ms(v, 95) for code, v in sorted(par_type.items())},
             "months_per_act_mean": round(statistics.fmean(mois), 1) if mois else 0,
             "months_per_act_max": max(mois, default=0),

@@ -1,4 +1,6 @@
-"""Issue 9 (bulk acts): a campaign run (LotActes) and the acts it generated (LigneLot)."""
+"""Issue 9 (bulk acts): a campaign run (LotActes) and the acts it generated (LigneLot); the
+versions' impact compressed with lz4 instead of pglz (a campaign writes hundreds of thousands of
+impacts of a few kilobytes at once: lz4 compresses several times faster, reads faster too)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -97,5 +99,9 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
+        ),
+        migrations.RunSQL(
+            sql="ALTER TABLE actes_versionacte ALTER COLUMN impact SET COMPRESSION lz4",
+            reverse_sql="ALTER TABLE actes_versionacte ALTER COLUMN impact SET COMPRESSION pglz",
         ),
     ]

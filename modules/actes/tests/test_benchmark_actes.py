@@ -39,7 +39,14 @@ def test_benchmark_actes_runs_small_and_leaves_nothing_behind(referentiel: Any) 
     assert resultat["params"]["agents"] == 240
     assert resultat["params"]["echantillon_baseline"] == 18
     metrics = resultat["metrics"]
-    assert metrics["bulk_advancement_seconds"] is None
+    # the yearly advancement over the 240 agents, and acte_creer on a sample of its acts
+    assert metrics["bulk_advancement_seconds"] > 0
+    assert metrics["bulk_candidates"] > 0
+    assert 0 < metrics["bulk_acts_created"] <= metrics["bulk_candidates"]
+    assert metrics["bulk_per_act_loop_sample"] == min(100, metrics["bulk_acts_created"])
+    assert metrics["bulk_mismatches"] == 0
+    assert metrics["bulk_blocking"] == 0  # every residence is classified: every impact computed
+    assert metrics["bulk_ratio_vs_per_act_loop"] > 0
     for cle in ("impact_p95_ms", "impact_median_ms", "baseline_p95_ms", "months_per_act_mean"):
         assert isinstance(metrics[cle], int | float), cle
         assert metrics[cle] > 0, cle
