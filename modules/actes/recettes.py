@@ -31,7 +31,7 @@ from django.utils import timezone
 from audit import services as audit_services
 from modules.actes import impact
 from modules.actes.models import Acte, Compteur, LigneOrdreRecette, OrdreRecette, VersionActe
-from modules.actes.types.base import Contexte, TypeActe
+from modules.actes.types.base import Contexte, TypeActe, type_get
 from modules.unites import facade as unites
 from modules.unites.perimetres import Perimetre
 
@@ -86,6 +86,9 @@ def dh(centimes: int) -> str:
 def annonce(version: VersionActe, *, le: date | None = None) -> dict[str, Any] | None:
     """The `ordre_recette` of the act's record to the Treasury: the overpayment the version's
     impact gives for the months paid on `le` (today), or None."""
+    type_acte = type_get(version.acte.type_code)
+    if type_acte is None or not type_acte.recouvre:
+        return None
     mois = trop_percu(version.impact or {}, le=le or timezone.localdate())
     if not mois:
         return None
@@ -116,6 +119,8 @@ def ordre_recette_etablir(
     """At the visa (inside its transaction, before the act is written in the file): compute
     the act's impact as of the visa date and, when months already paid were overpaid, record
     the ordre de recette with its audit row. Returns what the visa's audit row should say."""
+    if not type_acte.recouvre:
+        return {}
     jour = le or timezone.localdate()
     resultat, _connu_au = impact.impact_calculer(
         type_acte=type_acte, ctx=ctx, donnees=donnees, aujourd_hui=jour

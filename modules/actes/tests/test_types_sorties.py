@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from modules.actes import services
 from modules.actes.etats import Partie
-from modules.actes.models import Acte, Etat
+from modules.actes.models import Acte, Etat, OrdreRecette
 from modules.actes.tests.conftest import jusqu_au_visa
 from modules.actes.tests.test_types_communs import (
     anomalies,
@@ -204,6 +204,8 @@ def test_sortie_puis_entree_deplacent_le_dossier(
     agent.refresh_from_db()
     assert agent.position == "activite"
     assert _evenements(agent) == []
+    # pay stops only when the destination accepts: no ordre de recette at the sortie's visa
+    assert not OrdreRecette.objects.filter(acte=sortie).exists()
 
     with schema_context(tenant_b.schema_name):
         unites_services.unite_create(

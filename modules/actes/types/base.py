@@ -144,6 +144,9 @@ class TypeActe(ABC):
     sur_acte: ClassVar[bool] = False
     # Health data (congés de maladie): shown only to who may read sensitive data (law 09-08).
     sensible: ClassVar[bool] = False
+    # False when the visa does not itself stop the pay (a sortie waits for the destination to
+    # accept the move): no ordre de recette then.
+    recouvre: ClassVar[bool] = True
 
     def champs_pour(self, ctx: Contexte | None) -> tuple[Champ, ...]:
         """The fields of the form (a rectification shows those of the act it rectifies)."""

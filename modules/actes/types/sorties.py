@@ -204,6 +204,7 @@ class SortieOrdonnateur(ActeCarriere):
     code: ClassVar[str] = "transfert_sortie"
     libelle = gettext_lazy("Sortie vers un autre ordonnateur")
     nature = "sortie"
+    recouvre = False
     champs = (
         Champ("destination", gettext_lazy("Ordonnateur de destination (code)"), longueur=30),
         Champ(
