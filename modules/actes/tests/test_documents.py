@@ -395,3 +395,64 @@ def test_apercu_pour_chaque_modele_sans_variable_orpheline() -> None:
             montants=None,
         )
         assert "{" not in html.split("<body>")[1], cle
+
+
+def test_conge_de_maladie_reserve_aux_donnees_sensibles(
+    connecter: Any, creer_agent: Callable[..., Agent], rediger: Rediger
+) -> None:
+    agent = creer_agent(ppr="4100008", date_effet=date(2020, 1, 1), commune_residence="04.421")
+    acte = rediger(
+        "conge_maladie_moyenne",
+        agent=agent,
+        date_effet=date(2026, 3, 1),
+        date_fin="2026-08-31",
+    )
+    lecteur = connecter(("lecture", None), username="lecteur")
+    assert lecteur.get(f"/actes/{acte.id}/document.pdf").status_code == 404
+    assert not AccesDonnees.objects.filter(agent_id=agent.id).exists()
+    gestionnaire = connecter(("gestionnaire", None), username="gest")
+    reponse = gestionnaire.get(f"/actes/{acte.id}/document.pdf")
+    assert reponse.status_code == 200
+    contenu = texte(reponse.content)
+    # the family's wording (maladie): a décision, the type named mid-sentence in lower case
+    assert "Décision portant congé de maladie" in contenu
+    assert "PPR 4100008" in contenu
+    assert "DÉCIDE :" in contenu
+
+
+@pytest.mark.parametrize(
+    ("type_code", "champs", "titre"),
+    [
+        (
+            "detachement",
+            {"organisme": "Office Y"},
+            "Arrêté portant détachement",
+        ),
+        (
+            "suspension_traitement",
+            {"motif": "abandon_poste"},
+            "Arrêté portant suspension",
+        ),
+        (
+            "attribution_indemnite",
+            {"code": "PRIME", "libelle": "Prime de rendement", "montant": "600.00"},
+            "Décision portant attribution",
+        ),
+    ],
+)
+def test_types_sans_redaction_propre_prennent_celle_de_leur_famille(
+    creer_agent: Callable[..., Agent],
+    rediger: Rediger,
+    type_code: str,
+    champs: dict[str, str],
+    titre: str,
+) -> None:
+    agent = creer_agent(ppr="4100009", date_effet=date(2020, 1, 1), commune_residence="04.421")
+    acte = rediger(type_code, agent=agent, date_effet=date(2026, 3, 1), **champs)
+    impact = acte.versions.get().impact
+    assert impact["erreur"] == ""
+    contenu = texte(documents.document_pdf(acte))
+    assert titre in contenu
+    assert "Karim Alaoui, PPR 4100009" in contenu
+    assert f"mensuelle brute est de {dh(impact['variation']['brut'])}" in contenu
+    assert {"كريم", "العلوي"} <= arabe(contenu)
