@@ -4,10 +4,13 @@ through) cannot make the server fetch a URL."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from documents import polices
@@ -46,19 +49,50 @@ class FetcherLocal(URLFetcher):
         raise RessourceRefusee(url)
 
 
+@dataclass(frozen=True)
+class _Base:
+    """The fonts' configuration and the base style sheet, loaded once per thread and fonts
+    directory: loading the Noto fonts is about a third of a small document's rendering."""
+
+    repertoire: Path
+    fetcher: FetcherLocal
+    polices: FontConfiguration
+    feuille: Any
+
+
+_par_fil = threading.local()
+
+
+def _base() -> _Base:
+    repertoire = polices.repertoire()
+    base: _Base | None = getattr(_par_fil, "base", None)
+    if base is None or base.repertoire != repertoire:
+        fetcher = FetcherLocal(set(polices.chemins().values()))
+        configuration = FontConfiguration()
+        feuille = weasyprint.CSS(
+            string=polices.css_font_face() + CSS_BASE,
+            url_fetcher=fetcher,
+            font_config=configuration,
+        )
+        base = _Base(repertoire, fetcher, configuration, feuille)
+        _par_fil.base = base
+    return base
+
+
 def pdf_depuis_html(html: str, *, css: str = "") -> bytes:
     """Render an HTML document (already escaped by its template) to PDF bytes."""
-    fetcher = FetcherLocal(set(polices.chemins().values()))
-    feuilles = [
-        weasyprint.CSS(string=polices.css_font_face() + CSS_BASE, url_fetcher=fetcher),
-    ]
-    if css:
-        feuilles.append(weasyprint.CSS(string=css, url_fetcher=fetcher))
+    polices.chemins()  # a font removed since the last document is an error, not a fallback
+    base = _base()
+    feuilles = [base.feuille]
     try:
+        if css:
+            feuilles.append(
+                weasyprint.CSS(string=css, url_fetcher=base.fetcher, font_config=base.polices)
+            )
         document = weasyprint.HTML(
-            string=html, url_fetcher=fetcher, base_url="file:///nonexistent/"
+            string=html, url_fetcher=base.fetcher, base_url="file:///nonexistent/"
         )
-        pdf = document.write_pdf(stylesheets=feuilles)
+        pdf = document.write_pdf(stylesheets=feuilles, font_config=base.polices)
     except FatalURLFetchingError as erreur:
         cause = erreur.__cause__
         url = str(cause) if isinstance(cause, RessourceRefusee) else str(erreur)
