@@ -101,14 +101,23 @@ def nets_attendus(
     lues: list[Situation] = []
     ids: list[int] = []
     erreurs: dict[int, str] = {}
+    # Many agents share one situation (grade, échelon, residence, family): parse each once.
+    deja: dict[str, Situation | str] = {}
     for s in situations:
         if s.entree is None:
             continue
-        try:
-            lues.append(situation_lire(s.entree, jeu=parametres.jeu))
-        except (DonneeInvalide, ParametreIntrouvable) as erreur:
-            erreurs[s.agent_id] = str(erreur)
+        cle = repr(s.entree)  # built field by field in one fixed order: a faithful key
+        lue = deja.get(cle)
+        if lue is None:
+            try:
+                lue = situation_lire(s.entree, jeu=parametres.jeu)
+            except (DonneeInvalide, ParametreIntrouvable) as erreur:
+                lue = str(erreur)
+            deja[cle] = lue
+        if isinstance(lue, str):
+            erreurs[s.agent_id] = lue
             continue
+        lues.append(lue)
         ids.append(s.agent_id)
     if not lues:
         return {}, erreurs

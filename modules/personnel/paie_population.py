@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from modules.personnel import carriere, paie, selectors
 from modules.personnel.models import (
@@ -66,6 +66,15 @@ class _Evenement:
     unite_code: str
     poste_code: str
     quotite: int | None
+
+
+@dataclass(slots=True)
+class _AgentLu:
+    """What `paie.situation_paie` reads of the agent when children and indemnities are given
+    (building a model instance per agent costs more than everything else here)."""
+
+    commune_residence: str
+    regime_retraite: str
 
 
 @dataclass(slots=True)
@@ -146,7 +155,7 @@ def situations_paie_mois(*, perimetre: Perimetre, mois: date) -> list[SituationP
         entree = None
         if payee:
             entree = paie.situation_paie(
-                agent=Agent(commune_residence=commune, regime_retraite=regime),
+                agent=cast(Agent, _AgentLu(commune_residence=commune, regime_retraite=regime)),
                 situation=situation,
                 mois=mois,
                 enfants=[_Enfant(*e) for e in enfants.get(ident, ())],
