@@ -11,6 +11,7 @@ services_documents.py.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from modules.personnel import facade as personnel
 from modules.unites import facade as unites
 from modules.unites.perimetres import TOUT, Perimetre
 from referentiel import selectors as referentiel
+from tenants import logos
 
 # The placeholders any wording may use, with what they print (shown on the edit page and in
 # docs/documents.md). Besides these, `champ_<field>` and `champ_<field>_ar` print the act's own
@@ -343,16 +345,39 @@ def parametres() -> ParametresDocuments:
     return ParametresDocuments.objects.filter(id=1).first() or ParametresDocuments(id=1)
 
 
-def _organisation() -> tuple[str, str]:
-    """The tenant's names (French, Arabic) from its profile."""
+def _profil() -> tuple[str, str, str, str]:
+    """The tenant's profile: names (French, Arabic), logo's sha256 and type."""
     schema = connection.schema_name  # type: ignore[attr-defined]
-    noms = (
+    profil = (
         get_tenant_model()
         .objects.filter(schema_name=schema)
-        .values_list("name_fr", "name_ar")
+        .values_list("name_fr", "name_ar", "logo_sha256", "logo_type")
         .first()
     )
-    return (str(noms[0]), str(noms[1])) if noms else ("", "")
+    return tuple(str(v or "") for v in profil) if profil else ("", "", "", "")  # type: ignore[return-value]
+
+
+def _organisation() -> tuple[str, str]:
+    nom_fr, nom_ar, _sha, _type = _profil()
+    return nom_fr, nom_ar
+
+
+def logo_data_uri() -> str:
+    """The tenant's logo inlined as a data: URI (the renderer fetches nothing), "" without one
+    or when its file is missing (the document is still produced, without logo)."""
+    _fr, _ar, sha256, content_type = _profil()
+    if not sha256 or content_type not in logos.EXTENSIONS:
+        return ""
+    try:
+        with logos.ouvrir(
+            schema=connection.schema_name,  # type: ignore[attr-defined]
+            sha256=sha256,
+            content_type=content_type,
+        ) as fichier:
+            octets = fichier.read()
+    except OSError:
+        return ""
+    return f"data:{content_type};base64,{base64.b64encode(octets).decode('ascii')}"
 
 
 def montants_valeurs(
@@ -584,6 +609,7 @@ def html(
             "lieu_ar": reglages.lieu_ar,
             "filigrane": filigrane,
             "montants": montants,
+            "logo": logo_data_uri(),
         },
     )
 

@@ -9,7 +9,9 @@ substrings. Amounts are golden: computed again by the engine on the before/after
 
 from __future__ import annotations
 
+import base64
 import re
+import subprocess
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -29,6 +31,8 @@ from modules.actes.tests.test_types_communs import attendu, entree
 from modules.actes.tests.test_types_recrutement import recrue
 from modules.actes.types import CATALOGUE
 from modules.personnel.models import Agent
+from tenants import logos
+from tenants.models import Organisation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("dans_a")]
 
@@ -456,3 +460,34 @@ def test_types_sans_redaction_propre_prennent_celle_de_leur_famille(
     assert "Karim Alaoui, PPR 4100009" in contenu
     assert f"mensuelle brute est de {dh(impact['variation']['brut'])}" in contenu
     assert {"كريم", "العلوي"} <= arabe(contenu)
+
+
+PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def test_logo_du_tenant_dans_l_en_tete(
+    tenant_a: Any, creer_agent: Callable[..., Agent], rediger: Rediger, tmp_path: Any, settings: Any
+) -> None:
+    settings.INDIMAJ_STATE_DIR = tmp_path  # the logo store of this test only
+    agent = creer_agent(ppr="4100010", commune_residence="04.421")
+    acte = rediger("avancement_echelon", agent=agent, date_effet=date(2026, 1, 1), echelon="4")
+    sans_logo = tmp_path / "sans.pdf"
+    sans_logo.write_bytes(documents.document_pdf(acte))
+    logo = logos.stocker(schema=tenant_a.schema_name, contenu=PIXEL_PNG)
+    Organisation.objects.filter(id=tenant_a.id).update(
+        logo_sha256=logo.sha256, logo_type=logo.content_type
+    )
+    avec_logo = tmp_path / "avec.pdf"
+    avec_logo.write_bytes(documents.document_pdf(acte))
+
+    def images(fichier: Any) -> list[str]:
+        sortie = subprocess.run(
+            ["pdfimages", "-list", str(fichier)], capture_output=True, check=True, text=True
+        )
+        # one row per image, plus its alpha mask ("smask") when it has one
+        return [ligne for ligne in sortie.stdout.splitlines()[2:] if ligne.split()[2] == "image"]
+
+    assert images(sans_logo) == []
+    assert len(images(avec_logo)) == 1
