@@ -119,23 +119,16 @@ class _Lecture:
 
     def _agent(self, enregistrement: dict[str, Any]) -> list[Any]:
         gains = retenues = 0
-        elements = []
-        for element in enregistrement["elements"]:
-            montant = centimes(element["montant"])
+        elements = enregistrement["elements"]
+        for element in elements:  # the parsed record is ours: amounts become centimes in place
+            montant = int(element["montant"].replace(".", ""))
+            element["montant"] = montant
             if element["sens"] == "gain":
                 gains += montant
             else:
                 retenues += montant
-            elements.append(
-                {
-                    "code": element["code"],
-                    "libelle": element["libelle"],
-                    "libelle_ar": element.get("libelle_ar") or "",
-                    "sens": element["sens"],
-                    "montant": montant,
-                    "origine": element["origine"],
-                }
-            )
+            if not element.get("libelle_ar"):
+                element["libelle_ar"] = ""
         brut = centimes(enregistrement["brut"])
         retenu = centimes(enregistrement["retenues"])
         net = centimes(enregistrement["net"])

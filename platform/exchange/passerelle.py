@@ -330,7 +330,10 @@ def _appliquer(
             with schema_context(schema_de(partie_ord)):
                 rapport = recepteur(
                     manifeste=manifeste,
-                    enregistrements=enregistrements_lire(fichier, flux=manifeste.flux),
+                    # every line's schema was checked by `fichier_verifier` just before
+                    enregistrements=enregistrements_lire(
+                        fichier, flux=manifeste.flux, schema=False
+                    ),
                 )
             sequence.derniere = manifeste.sequence
             sequence.save(update_fields=["derniere"])

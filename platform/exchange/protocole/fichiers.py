@@ -180,8 +180,11 @@ def fichier_verifier(
     return manifeste
 
 
-def enregistrements_lire(fichier: FichierEchange, *, flux: str) -> Iterator[dict[str, Any]]:
-    """The payload's records, one by one, each checked against the flux's schema."""
+def enregistrements_lire(
+    fichier: FichierEchange, *, flux: str, schema: bool = True
+) -> Iterator[dict[str, Any]]:
+    """The payload's records, one by one, each checked against the flux's schema (unless
+    `schema` is false: a file `fichier_verifier` has just checked whole is not checked twice)."""
     with fichier.charge.open("rb") as charge:
         for numero, ligne in enumerate(charge, start=1):
             try:
@@ -192,5 +195,6 @@ def enregistrements_lire(fichier: FichierEchange, *, flux: str) -> Iterator[dict
                     f"ligne {numero} : JSON illisible ({getattr(erreur, 'msg', erreur)})",
                     ligne=numero,
                 ) from None
-            schemas.enregistrement_verifier(flux, enregistrement, ligne=numero)
+            if schema:
+                schemas.enregistrement_verifier(flux, enregistrement, ligne=numero)
             yield enregistrement
