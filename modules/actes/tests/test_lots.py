@@ -389,3 +389,41 @@ def test_totaux_du_lot(population: dict[str, Agent]) -> None:
     assert totaux.rappel_brut == sum(v.impact["rappel"]["brut"] for v in versions)
     assert totaux.variation_brut > 0
     assert totaux.cout_annuel == 12 * totaux.variation_brut
+
+
+def test_un_dossier_qui_bouge_pendant_les_mois_de_l_acte_passe_par_le_calcul_acte_par_acte(
+    creer_agent: Creer, postes_a: Any
+) -> None:
+    jumeaux = []
+    for _i in range(2):
+        agent = creer_agent(date_effet=date(2020, 1, 1), commune_residence=RESIDENCE)
+        personnel_services.evenement_ajouter(
+            auteur="tests",
+            agent=agent,
+            nature="affectation",
+            date_effet=date(2024, 6, 1),
+            valeurs={"unite_code": "PAIE"},
+            perimetre=TOUT,
+        )
+        jumeaux.append(agent)
+    reference = services.acte_creer(
+        auteur="redacteur",
+        perimetre=TOUT,
+        type_code="avancement_echelon",
+        date_effet=date(2022, 1, 1),
+        brutes={"echelon": "4"},
+        agent_id=jumeaux[1].id,
+    )
+
+    lot = _lancer()
+
+    assert lot.rapport["par_acte"] == 1
+    genere = Acte.objects.get(ligne_lot__lot=lot)
+    assert genere.agent_id == jumeaux[0].id
+    assert genere.unite_code == reference.unite_code == "PAIE"
+    v_genere, v_reference = genere.versions.get(), reference.versions.get()
+    assert (v_genere.anomalies, v_genere.impact, v_genere.connu_au) == (
+        v_reference.anomalies,
+        v_reference.impact,
+        v_reference.connu_au,
+    )
