@@ -20,6 +20,7 @@ For one block of candidate agents:
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -236,7 +237,12 @@ class Calculateur:
             if date_effet is None or date_effet > self.date_campagne:
                 non_eligibles += 1
                 continue
-            situation = personnel.situation_plier(evs, le=date_effet - timedelta(days=1))
+            veille = date_effet - timedelta(days=1)
+            if all(e.date_effet <= veille for e in evs):
+                # the same events apply the day before: the same situation (its date aside)
+                situation = dataclasses.replace(situation_d, le=veille)
+            else:
+                situation = personnel.situation_plier(evs, le=veille)
             if situation.position != POSITION_ACTIVITE:
                 non_eligibles += 1
                 continue
