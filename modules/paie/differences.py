@@ -9,6 +9,7 @@ explaining acts come from the acts' facade in one query.
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -57,15 +58,41 @@ class Difference:
 
 
 SQL = """
-SELECT coalesce(n.ppr, p.ppr), coalesce(n.agent_id, p.agent_id), n.id,
-       coalesce(n.nom, p.nom), coalesce(n.unite_code, p.unite_code),
-       p.net, n.net, p.elements, n.elements
+WITH d AS (
+SELECT coalesce(n.ppr, p.ppr) AS ppr, coalesce(n.agent_id, p.agent_id) AS agent_id, n.id AS id,
+       coalesce(n.nom, p.nom) AS nom, coalesce(n.unite_code, p.unite_code) AS unite_code,
+       p.net AS net_avant, n.net AS net_apres, p.elements AS avant, n.elements AS apres
 FROM (SELECT * FROM paie_lignepaie l WHERE l.mois_id = %s{dans}) n
 FULL JOIN (SELECT * FROM paie_lignepaie l WHERE l.mois_id = %s{dans}) p ON p.ppr = n.ppr
 WHERE n.id IS NULL OR p.id IS NULL OR n.net <> p.net OR n.brut <> p.brut
    OR n.elements <> p.elements
-ORDER BY 4, 1
+)
 """
+# Constant text; only the fixed perimeter fragment is formatted in, values are parameters.
+SQL_PAGE = SQL + "SELECT * FROM d WHERE (d.nom, d.ppr) > (%s, %s) ORDER BY d.nom, d.ppr LIMIT %s"  # noqa: S608
+SQL_NOMBRE = SQL + "SELECT count(*) FROM d"  # noqa: S608
+
+
+def _parametres(
+    perimetre: Perimetre, mois: MoisPaie, precedent: MoisPaie
+) -> tuple[str, list[Any]] | None:
+    portee = codes(perimetre)
+    if portee != "all" and not portee:
+        return None
+    dans = "" if portee == "all" else " AND l.unite_code = ANY(%s)"
+    params: list[Any] = [mois.id] + ([] if portee == "all" else [sorted(portee)])
+    params += [precedent.id] + ([] if portee == "all" else [sorted(portee)])
+    return dans, params
+
+
+def differences_nombre(*, perimetre: Perimetre, mois: MoisPaie, precedent: MoisPaie) -> int:
+    """How many agents of the perimeter are paid differently (one query)."""
+    requete = _parametres(perimetre, mois, precedent)
+    if requete is None:
+        return 0
+    with connection.cursor() as curseur:
+        curseur.execute(SQL_NOMBRE.format(dans=requete[0]), requete[1])
+        return int(curseur.fetchone()[0])
 
 
 def _montants(elements: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[str, int]]:
@@ -102,17 +129,24 @@ def periode(precedent: MoisPaie, mois: MoisPaie) -> tuple[date, date]:
     return precedent.mois + timedelta(days=1), mois.mois.replace(day=dernier)
 
 
-def differences(*, perimetre: Perimetre, mois: MoisPaie, precedent: MoisPaie) -> list[Difference]:
-    """Every agent of the perimeter paid differently in `mois` than in `precedent` (entered,
-    left, or another amount), by name."""
-    portee = codes(perimetre)
-    if portee != "all" and not portee:
+def differences(
+    *,
+    perimetre: Perimetre,
+    mois: MoisPaie,
+    precedent: MoisPaie,
+    apres: tuple[str, str] = ("", ""),
+    limite: int | None = None,
+) -> list[Difference]:
+    """The agents of the perimeter paid differently in `mois` than in `precedent` (entered,
+    left, or another amount), by name then PPR: all of them, or `limite` after the (name, PPR)
+    `apres` (a page, by keyset). Two queries whatever the number."""
+    requete = _parametres(perimetre, mois, precedent)
+    if requete is None:
         return []
-    dans = "" if portee == "all" else " AND l.unite_code = ANY(%s)"
-    params: list[Any] = [mois.id] + ([] if portee == "all" else [sorted(portee)])
-    params += [precedent.id] + ([] if portee == "all" else [sorted(portee)])
+    dans, params = requete
     with connection.cursor() as curseur:
-        curseur.execute(SQL.format(dans=dans), params)
+        # LIMIT NULL is no limit.
+        curseur.execute(SQL_PAGE.format(dans=dans), [*params, *apres, limite])
         lignes = curseur.fetchall()
     du, au = periode(precedent, mois)
     explications = actes.actes_explicatifs(
@@ -142,7 +176,5 @@ def _json(valeur: Any) -> list[dict[str, Any]]:
     if valeur is None:
         return []
     if isinstance(valeur, str):
-        import json
-
         return list(json.loads(valeur))
     return list(valeur)

@@ -5,6 +5,8 @@ Reading an agent's pay is personal data: it is written to the access log before 
 
 from __future__ import annotations
 
+import base64
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -141,21 +143,42 @@ def bulletin_pdf(request: HttpRequest, mois_id: int, ligne_id: int) -> HttpRespo
     return reponse
 
 
-def _differences(
-    request: HttpRequest, mois: MoisPaie
-) -> tuple[MoisPaie | None, list[differences_mod.Difference]]:
-    precedent = selectors.mois_precedent(mois=mois)
-    if precedent is None:
-        return None, []
-    return precedent, differences_mod.differences(
-        perimetre=_perimetre(request), mois=mois, precedent=precedent
-    )
+TAILLE_DIFFERENCES = 100
+
+
+def _curseur_lire(brut: str) -> tuple[str, str]:
+    try:
+        nom, ppr = json.loads(base64.urlsafe_b64decode(brut.encode()).decode())
+        return str(nom), str(ppr)
+    except (ValueError, TypeError):
+        return "", ""
+
+
+def _curseur_ecrire(difference: differences_mod.Difference) -> str:
+    return base64.urlsafe_b64encode(json.dumps([difference.nom, difference.ppr]).encode()).decode()
 
 
 @permissions.requires(Action.PAIE_VOIR)
 def differences(request: HttpRequest, mois_id: int) -> HttpResponse:
     mois = _mois(mois_id)
-    precedent, lignes = _differences(request, mois)
+    perimetre = _perimetre(request)
+    precedent = selectors.mois_precedent(mois=mois)
+    lignes: list[differences_mod.Difference] = []
+    nombre, suivant = 0, None
+    if precedent is not None:
+        lignes = differences_mod.differences(
+            perimetre=perimetre,
+            mois=mois,
+            precedent=precedent,
+            apres=_curseur_lire(request.GET.get("apres", "")),
+            limite=TAILLE_DIFFERENCES + 1,
+        )
+        if len(lignes) > TAILLE_DIFFERENCES:
+            lignes = lignes[:TAILLE_DIFFERENCES]
+            suivant = _curseur_ecrire(lignes[-1])
+        nombre = differences_mod.differences_nombre(
+            perimetre=perimetre, mois=mois, precedent=precedent
+        )
     _consigner(request, "liste", (d.agent_id for d in lignes), f"différences {mois}")
     return render(
         request,
@@ -164,7 +187,9 @@ def differences(request: HttpRequest, mois_id: int) -> HttpResponse:
             "m": mois,
             "precedent": precedent,
             "differences": lignes,
-            "expliquees": sum(1 for d in lignes if d.actes),
+            "nombre": nombre,
+            "suivant": suivant,
+            "debut": not request.GET.get("apres"),
         },
     )
 
@@ -262,7 +287,12 @@ def etat_export(request: HttpRequest, mois_id: int, format: str) -> HttpResponse
 def differences_export(request: HttpRequest, mois_id: int, format: str) -> HttpResponse:
     mois = _mois(mois_id)
     _format(format)
-    _precedent, lignes = _differences(request, mois)
+    precedent = selectors.mois_precedent(mois=mois)
+    lignes = (
+        differences_mod.differences(perimetre=_perimetre(request), mois=mois, precedent=precedent)
+        if precedent
+        else []
+    )
     _consigner(request, "export", (d.agent_id for d in lignes), f"différences {mois}")
     return exports.reponse(
         exports.feuilles_differences(lignes), format=format, nom=f"differences-paie-{mois}"

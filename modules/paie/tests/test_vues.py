@@ -323,3 +323,21 @@ def test_bulletin_pdf_bilingue(client_a, agents, novembre) -> None:
     assert list(AccesDonnees.objects.values_list("agent_id", "nature", "details")) == [
         (agents["b"].id, "paie", "bulletin PDF 2026-11")
     ]
+
+
+def test_differences_par_pages(client_a, agents, monkeypatch) -> None:
+    from modules.paie import views
+
+    mois_creer(OCT, _lignes(agents, tb_a=550_000)[:2], sequence=1)
+    novembre = mois_creer(NOV, _lignes(agents), sequence=2)  # A changes; C and the PPR arrive
+    monkeypatch.setattr(views, "TAILLE_DIFFERENCES", 2)
+    client = client_a(("paie", None))
+    url = reverse("paie:differences", args=[novembre.id])
+    premiere = client.get(url)
+    assert premiere.context["nombre"] == 3
+    assert [d.nom for d in premiere.context["differences"]] == ["Amrani Karim", "Cherkaoui Karim"]
+    seconde = client.get(url, {"apres": premiere.context["suivant"]})
+    assert [(d.nom, d.genre) for d in seconde.context["differences"]] == [
+        ("Inconnu Hamid", "entree")
+    ]
+    assert seconde.context["suivant"] is None
