@@ -142,7 +142,13 @@ def lots_liste(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "actes/lots.html",
-        {"form": form, "page": page, "peut_lancer": peut_lancer},
+        {
+            "form": form,
+            "page": page,
+            "peut_lancer": peut_lancer,
+            "peut_rediger": peut_lancer,
+            "peut_valider": permissions.allowed(habilitations, Action.ACTES_VALIDER),
+        },
         status=statut,
     )
 
