@@ -433,7 +433,9 @@ class ParametresDocuments(models.Model):
     signataire_titre_ar = models.CharField(_("qualité (arabe)"), max_length=200, blank=True)
     lieu_fr = models.CharField(_("lieu de signature (français)"), max_length=100, blank=True)
     lieu_ar = models.CharField(_("lieu de signature (arabe)"), max_length=100, blank=True)
-    decalage_hijri = models.SmallIntegerField(_("décalage de la date hégirienne (jours)"), default=0)
+    decalage_hijri = models.SmallIntegerField(
+        _("décalage de la date hégirienne (jours)"), default=0
+    )
     modifie_par = models.CharField(max_length=255, blank=True)
     modifie_le = models.DateTimeField(auto_now=True)
 
