@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [("actes", "0001_initial")]
 
-    operations: list[migrations.operations.base.Operation] = [
+    operations = [
         migrations.CreateModel(
             name="OrdreRecette",
             fields=[

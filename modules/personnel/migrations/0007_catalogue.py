@@ -20,7 +20,7 @@ POSITIONS = [
 class Migration(migrations.Migration):
     dependencies = [("personnel", "0006_effectifs_tresor")]
 
-    operations: list[migrations.operations.base.Operation] = [
+    operations = [
         migrations.AddField(
             model_name="evenementcarriere",
             name="quotite",
