@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -114,6 +114,7 @@ class Calculateur:
         self._zones: dict[tuple[int, str], str] = {}
         self._traces: dict[tuple[date, str], dict[str, str] | None] = {}
         self._fragments: dict[tuple[date, str], str] = {}
+        self._valeurs: dict[tuple[str, int], Mapping[str, Any] | None] = {}
         self._unions: dict[tuple[date, date, str], str | None] = {}
         # the dates a parameter takes effect: between two, every parameter stays the same
         self._bornes = sorted(set(Parametre.objects.values_list("valide_du", flat=True)))
@@ -132,13 +133,21 @@ class Calculateur:
             self._jeux[borne] = communs.jeu(borne)
         return self._jeux[borne]
 
-    def classement(self, grade: str, le: date) -> dict[str, Any] | None:
-        trouve = self.jeu(le).valeurs.get(f"grade.{grade}")
-        return dict(trouve.valeur) if trouve is not None else None
+    def _valeur(self, code: str, le: date) -> Mapping[str, Any] | None:
+        """A parameter's value in force on `le`, looked up once per (code, parameter set);
+        read-only (shared between the calls)."""
+        jeu = self.jeu(le)
+        cle = (code, id(jeu))
+        if cle not in self._valeurs:
+            trouve = jeu.valeurs.get(code)
+            self._valeurs[cle] = dict(trouve.valeur) if trouve is not None else None
+        return self._valeurs[cle]
 
-    def ligne(self, grille: str, echelon: str, le: date) -> dict[str, Any] | None:
-        trouve = self.jeu(le).valeurs.get(f"grille.{grille}.{echelon}")
-        return dict(trouve.valeur) if trouve is not None else None
+    def classement(self, grade: str, le: date) -> Mapping[str, Any] | None:
+        return self._valeur(f"grade.{grade}", le)
+
+    def ligne(self, grille: str, echelon: str, le: date) -> Mapping[str, Any] | None:
+        return self._valeur(f"grille.{grille}.{echelon}", le)
 
     def parametres(self, mois: date) -> ParametresPaie | Exception:
         if mois not in self._parametres:
