@@ -341,3 +341,37 @@ def test_differences_par_pages(client_a, agents, monkeypatch) -> None:
         ("Inconnu Hamid", "entree")
     ]
     assert seconde.context["suivant"] is None
+
+
+def test_pages_sans_requete_par_agent(client_a, agents, novembre) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_a(("paie", "DRH"))
+    urls = [
+        reverse("paie:mois"),
+        reverse("paie:etat", args=[novembre.id]),
+        reverse("paie:ecarts", args=[novembre.id]),
+        reverse("paie:differences", args=[novembre.id]),
+    ]
+
+    def compter() -> list[int]:
+        nombres = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as requetes:
+                assert client.get(url).status_code == 200
+            nombres.append(len(requetes))
+        return nombres
+
+    EcartPaie.objects.create(mois=novembre, ppr=agents["a"].ppr, unite_code="DRH", nature="montant")
+    avant = compter()
+    LignePaie.objects.bulk_create(
+        LignePaie(mois=novembre, **ligne(f"88000{i:02d}", [el("TB", "gain", 1000 + i)],
+                                         unite_code="PAIE", imputation=IMP_A))
+        for i in range(30)
+    )  # fmt: skip
+    EcartPaie.objects.bulk_create(
+        EcartPaie(mois=novembre, ppr=f"88000{i:02d}", unite_code="PAIE", nature="montant")
+        for i in range(30)
+    )
+    assert compter() == avant
