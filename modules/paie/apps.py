@@ -13,5 +13,5 @@ class PaieConfig(AppConfig):
         from modules.paie import echange as paie_echange
         from modules.personnel import facade as personnel
 
-        echange.recepteur_enregistrer("paie", paie_echange.paie_recevoir)
+        echange.recepteur_enregistrer("paie", paie_echange.paie_recevoir, charge=True)
         echange.reprise_enregistrer(personnel.reprise_tresor)

@@ -327,6 +327,9 @@ def _appliquer(
                 raise ErreurProtocole(
                     "E-MANIFESTE", f"aucun module ne reçoit le flux {manifeste.flux} ici"
                 )
+            brut: dict[str, Any] = (
+                {"charge": fichier.charge} if manifeste.flux in ports.RECEPTEURS_CHARGE else {}
+            )
             with schema_context(schema_de(partie_ord)):
                 rapport = recepteur(
                     manifeste=manifeste,
@@ -334,6 +337,7 @@ def _appliquer(
                     enregistrements=enregistrements_lire(
                         fichier, flux=manifeste.flux, schema=False
                     ),
+                    **brut,
                 )
             sequence.derniere = manifeste.sequence
             sequence.save(update_fields=["derniere"])

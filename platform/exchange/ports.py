@@ -42,6 +42,9 @@ class Recepteur(Protocol):
 
 
 RECEPTEURS: dict[str, Recepteur] = {}
+# Streams whose receiver also takes `charge`, the verified payload's path: a receiver that loads
+# a large file set-based (PostgreSQL's COPY of the raw lines) instead of record by record.
+RECEPTEURS_CHARGE: set[str] = set()
 # Called after a file was applied for a tenant (notifications), outside the transaction.
 APRES_INTEGRATION: list[Callable[[str, Manifeste], None]] = []
 
@@ -57,7 +60,9 @@ def reprise_enregistrer(reprise: Reprise) -> None:
         REPRISES.append(reprise)
 
 
-def recepteur_enregistrer(flux: str, recepteur: Recepteur) -> None:
+def recepteur_enregistrer(flux: str, recepteur: Recepteur, *, charge: bool = False) -> None:
     if flux in RECEPTEURS and RECEPTEURS[flux] is not recepteur:
         raise RuntimeError(f"un récepteur est déjà enregistré pour le flux {flux}")
     RECEPTEURS[flux] = recepteur
+    if charge:
+        RECEPTEURS_CHARGE.add(flux)

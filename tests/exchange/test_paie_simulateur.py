@@ -18,6 +18,7 @@ from django_tenants.utils import schema_context
 
 from exchange import passerelle
 from exchange.models import Statut
+from exchange.protocole.fichiers import FichierEchange
 from modules.paie import actors
 from modules.paie.models import LignePaie, MoisPaie, TotalPaie
 from modules.personnel import facade as personnel
@@ -144,3 +145,52 @@ def test_un_mois_de_paie_de_bout_en_bout(
     assert depot.complets(partie) == []  # nothing else came
     with schema_context(tenant_b.schema_name):
         assert not MoisPaie.objects.exists()  # the other tenant received nothing
+
+
+def test_fichier_de_paie_altere_ou_livre_deux_fois(
+    tresor, creer_agent, tenant_a, tmp_path: Path, monkeypatch,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Truncated in transit: quarantined, nothing applied, the intact copy then applies; a
+    second delivery of the same file is a replay that changes nothing."""
+    depot, etat = tresor
+    partie = f"ORD:{tenant_a.code}"
+    capture = django_capture_on_commit_callbacks
+    monkeypatch.setattr(actors, "ecarts_calculer_lancer", lambda **_kw: None)
+    creer_agent(date_effet=date(2020, 1, 1), commune_residence="04.421")
+    reprise = tmp_path / "reprise.jsonl"
+    call_command("echange", "reprise_tresor", "--tenant", tenant_a.code, "--sortie", str(reprise))
+    simulateur("reprise", str(reprise), "--etat", str(etat))
+    racine = ("--racine", str(depot.racine), "--etat", str(etat))
+
+    simulateur("panne", "tronquer", "--flux", "paie", "--etat", str(etat))
+    simulateur("paie", *racine, "--mois", "2026-10")
+    attendre(lambda: len(depot.complets(partie)) >= 1, "le fichier de paie tronqué")
+    with capture(execute=True):
+        (tronque,) = passerelle.boite_traiter(depot=depot, destinataire=partie)
+    assert (tronque.statut, tronque.code_erreur) == (Statut.QUARANTAINE, "E-EMPREINTE")
+    assert not MoisPaie.objects.exists()
+    assert not LignePaie.objects.exists()
+    intact = FichierEchange(depot.racine / "TGR-WADEF" / "outbox" / tronque.nom)
+    depot.deposer(intact, destinataire=partie)
+    with capture(execute=True):
+        (repris,) = passerelle.boite_traiter(depot=depot, destinataire=partie)
+    assert repris.statut == Statut.INTEGRE, repris.rapport
+    avant = list(LignePaie.objects.values_list("id", "ppr", "net", "elements"))
+    assert len(avant) == 1
+
+    simulateur("panne", "dupliquer", "--flux", "paie", "--etat", str(etat))
+    simulateur("paie", *racine, "--mois", "2026-09")
+    attendre(lambda: len(depot.complets(partie)) >= 1, "le fichier de paie de septembre")
+    with capture(execute=True):
+        (septembre,) = passerelle.boite_traiter(depot=depot, destinataire=partie)
+    assert septembre.statut == Statut.INTEGRE
+    lignes = list(LignePaie.objects.values_list("id", "ppr", "net", "elements"))
+    attendre(lambda: len(depot.complets(partie)) >= 1, "la copie en double")
+    with capture(execute=True):
+        (double,) = passerelle.boite_traiter(depot=depot, destinataire=partie)
+    assert double.statut == Statut.REJOUE
+    assert list(LignePaie.objects.values_list("id", "ppr", "net", "elements")) == lignes
+    assert sorted(f"{m:%Y-%m}" for m in MoisPaie.objects.values_list("mois", flat=True)) == [
+        "2026-09", "2026-10",
+    ]  # fmt: skip

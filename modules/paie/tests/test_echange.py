@@ -6,18 +6,21 @@ HR ↔ pay comparison queued after the commit."""
 from __future__ import annotations
 
 import copy
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from audit.models import AuditEvent
 from exchange import cles, passerelle
 from exchange.depot import Depot
 from exchange.models import Fichier, Statut
 from exchange.protocole.fichiers import FichierEchange
+from exchange.protocole.manifeste import Manifeste
 from identity.models import HabilitationCopie
 from modules.notifications.models import Notification
 from modules.paie import actors, echange
@@ -288,3 +291,40 @@ def test_fichier_altere_ne_change_rien(
     assert not MoisPaie.objects.exists()
     assert not LignePaie.objects.exists()
     assert comparaisons == []
+
+
+def test_ordre_des_enregistrements_impose(
+    depot, creer_agent, tenant_a, django_capture_on_commit_callbacks
+):
+    partie = f"ORD:{tenant_a.code}"
+    a, b = creer_agent(), creer_agent()
+    lignes = fichier_paie(
+        partie,
+        [
+            agent(a.ppr, "1.1", [element("TB", "gain", "100.00")]),
+            agent(b.ppr, "1.1", [element("TB", "gain", "100.00")]),
+        ],
+    )
+    desordre = [lignes[0], lignes[1], lignes[3], lignes[2]]  # a total before the last agent
+    fichier = _refuse(depot, partie, django_capture_on_commit_callbacks, desordre)
+    assert "Ligne 4 : enregistrement « agent » inattendu ici" in fichier.rapport
+
+
+def test_sans_chemin_de_charge_les_enregistrements_sont_ecrits_puis_charges(
+    creer_agent, tenant_a, comparaisons
+):
+    """A caller that has only the records (no verified payload on disk) gets the same result."""
+    partie = f"ORD:{tenant_a.code}"
+    a = creer_agent()
+    lignes = fichier_paie(partie, [agent(a.ppr, "3.3", [element("TB", "gain", "321.09")])])
+    manifeste = Manifeste(
+        emetteur=TRESOR, destinataire=partie, flux="paie", sequence=7, enregistrements=3,
+        sha256="0" * 64, cle="k", cree_le="2026-11-28T10:00:00+00:00",
+    )  # fmt: skip
+    with schema_context(tenant_a.schema_name):
+        rapport = echange.paie_recevoir(manifeste=manifeste, enregistrements=iter(lignes))
+        assert rapport.appliques == 1
+        assert contenu() == [(date(2026, 11, 1), a.ppr, a.id, "DRH", "3.3", 32109, 0, 32109)]
+        assert list(TotalPaie.objects.values_list("rubrique", "montant", "agents")) == [
+            ("TB", 32109, 1)
+        ]
