@@ -194,8 +194,8 @@ FAMILLES: dict[str, Redaction] = {
             EXECUTION_FR,
         ),
         articles_ar=_lignes(
-            "يخضع القرار رقم {acte_origine_numero} المتعلق ب{agent_nom_ar}، رقم التأجير "
-            "{agent_ppr}، ل{acte_type_ar} ابتداء من {date_effet_ar}.",
+            "يخضع القرار رقم {acte_origine_numero} المتعلق بالسيد(ة) {agent_nom_ar}، رقم "
+            "التأجير {agent_ppr}، لإجراء: {acte_type_ar}، ابتداء من {date_effet_ar}.",
             INCIDENCE_AR,
             EXECUTION_AR,
         ),
@@ -204,6 +204,42 @@ FAMILLES: dict[str, Redaction] = {
 
 # Per type, where the wording is specific.
 TYPES: dict[str, Redaction] = {
+    "rectification": Redaction(
+        titre_fr="Arrêté portant rectification de l'acte n° {acte_origine_numero}",
+        titre_ar="قرار بتصحيح القرار رقم {acte_origine_numero}",
+        visas_fr=_lignes(VU_SGFP_FR, "Vu l'acte n° {acte_origine_numero} ;", VU_DOSSIER_FR),
+        visas_ar=_lignes(VU_SGFP_AR, "وبناء على القرار رقم {acte_origine_numero}؛", VU_DOSSIER_AR),
+        articles_fr=_lignes(
+            "L'acte n° {acte_origine_numero} concernant {agent_nom}, PPR {agent_ppr}, est "
+            "rectifié à compter du {date_effet} : {acte_resume}.",
+            INCIDENCE_FR,
+            EXECUTION_FR,
+        ),
+        articles_ar=_lignes(
+            "يصحح القرار رقم {acte_origine_numero} المتعلق بالسيد(ة) {agent_nom_ar}، رقم "
+            "التأجير {agent_ppr}، ابتداء من {date_effet_ar}.",
+            INCIDENCE_AR,
+            EXECUTION_AR,
+        ),
+    ),
+    "annulation": Redaction(
+        titre_fr="Arrêté portant annulation de l'acte n° {acte_origine_numero}",
+        titre_ar="قرار بإلغاء القرار رقم {acte_origine_numero}",
+        visas_fr=_lignes(VU_SGFP_FR, "Vu l'acte n° {acte_origine_numero} ;", VU_DOSSIER_FR),
+        visas_ar=_lignes(VU_SGFP_AR, "وبناء على القرار رقم {acte_origine_numero}؛", VU_DOSSIER_AR),
+        articles_fr=_lignes(
+            "L'acte n° {acte_origine_numero} concernant {agent_nom}, PPR {agent_ppr}, est "
+            "annulé ({champ_motif}).",
+            INCIDENCE_FR,
+            EXECUTION_FR,
+        ),
+        articles_ar=_lignes(
+            "يلغى القرار رقم {acte_origine_numero} المتعلق بالسيد(ة) {agent_nom_ar}، رقم "
+            "التأجير {agent_ppr} ({champ_motif_ar}).",
+            INCIDENCE_AR,
+            EXECUTION_AR,
+        ),
+    ),
     "recrutement": Redaction(
         titre_fr="Arrêté portant recrutement",
         titre_ar="قرار بالتوظيف",
@@ -361,8 +397,8 @@ TYPES: dict[str, Redaction] = {
             EXECUTION_FR.replace("arrêté", "décision"),
         ),
         articles_ar=_lignes(
-            "تغير الوضعية العائلية ل{agent_nom_ar}، رقم التأجير {agent_ppr}، {grade_avant_ar}، "
-            "ابتداء من {date_effet_ar}: {champ_evenement_ar}.",
+            "تغير الوضعية العائلية للسيد(ة) {agent_nom_ar}، رقم التأجير {agent_ppr}، "
+            "{grade_avant_ar}، ابتداء من {date_effet_ar}: {champ_evenement_ar}.",
             INCIDENCE_AR,
             "يبلغ هذا المقرر إلى المعني(ة) بالأمر ويحال على الخازن الوزاري.",
         ),

@@ -491,3 +491,72 @@ def test_logo_du_tenant_dans_l_en_tete(
 
     assert images(sans_logo) == []
     assert len(images(avec_logo)) == 1
+
+
+# Types whose draft needs a prior state these generic values cannot give (each is drafted in
+# its own module's tests; an annulation's document is tested below).
+EXCLUS = {
+    "retrait_indemnite": "an indemnity of the agent",
+    "rectification": "a visé act",
+    "annulation": "a visé act",
+    "transfert_entree": "a pending transfer from another ordonnateur",
+}
+VALEURS_GENERIQUES = {
+    "texte": "Office Y",
+    "date": "31/12/2026",
+    "entier": "0",
+    "montant": "100.00",
+    "grade": "ADM-2",
+    "echelon": "4",
+    "unite": "FES-RH",
+    "poste": "P-ADM",
+    "commune": "04.421",
+    "ppr": "7777777",
+}
+
+
+@pytest.mark.parametrize("type_code", sorted(set(CATALOGUE) - set(EXCLUS)))
+def test_chaque_type_a_son_document(
+    creer_agent: Callable[..., Agent], rediger: Rediger, type_code: str
+) -> None:
+    """Every type of the catalogue, present and future, gets a document naming its agent."""
+    type_acte = CATALOGUE[type_code]
+    brutes = {
+        champ.nom: champ.choix[0][0] if champ.genre == "choix" else VALEURS_GENERIQUES[champ.genre]
+        for champ in type_acte.champs
+        if champ.genre == "choix" or champ.genre in VALEURS_GENERIQUES
+    }
+    agent = creer_agent(ppr="4100011", date_effet=date(2015, 1, 1), commune_residence="04.421")
+    acte = rediger(
+        type_code,
+        agent=agent if type_acte.concerne_agent else None,
+        date_effet=date(2026, 3, 1),
+        **brutes,
+    )
+    contenu = texte(documents.document_pdf(acte))
+    assert f"N° {acte.numero}" in contenu
+    if type_acte.concerne_agent:
+        assert "PPR 4100011" in contenu
+        assert "Karim Alaoui" in contenu
+        assert {"كريم", "العلوي"} <= arabe(contenu)
+    assert hijri_du_jour(contenu)
+
+
+def test_annulation_nomme_l_acte_annule(
+    creer_agent: Callable[..., Agent], rediger: Rediger
+) -> None:
+    agent = creer_agent(ppr="4100012", date_effet=date(2020, 1, 1), commune_residence="04.421")
+    origine = jusqu_au_visa(
+        rediger("avancement_echelon", agent=agent, date_effet=date(2026, 1, 1), echelon="4")
+    )
+    annulation = rediger("annulation", agent=agent, origine=origine, motif="Erreur de date")
+    golden = attendu(date(2026, 1, 1), lambda m: entree(m, echelon="4"), entree)
+    assert golden.variation["brut"] < 0
+    contenu = texte(documents.document_pdf(annulation))
+    assert f"Arrêté portant annulation de l'acte n° {origine.numero}" in contenu
+    assert (
+        f"L'acte n° {origine.numero} concernant Karim Alaoui, PPR 4100012, est annulé "
+        "(Erreur de date)." in contenu
+    )
+    assert {"يلغى", "كريم", "العلوي"} <= arabe(contenu)
+    assert f"mensuelle brute est de {dh(golden.variation['brut'])}" in contenu
