@@ -18,12 +18,10 @@ run stopped by a crash keeps its committed blocks and is resumed by running it a
 
 from __future__ import annotations
 
-import io
-import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,8 +32,8 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from audit import services as audit_services
-from modules.actes import selectors_lots
-from modules.actes.lots_calcul import TYPE_CODE, ActeCalcule, Calculateur, JsonTexte
+from modules.actes import copie, selectors_lots
+from modules.actes.lots_calcul import TYPE_CODE, ActeCalcule, Calculateur
 from modules.actes.models import (
     Acte,
     Compteur,
@@ -304,7 +302,7 @@ def _ecrire(lot: LotActes, actes: Sequence[ActeCalcule], emetteurs: dict[str, st
         if acte.unite_code not in emetteurs:
             emetteurs[acte.unite_code] = unites.sous_ordonnateur_de(code=acte.unite_code)
     creation = _("Création")
-    _copier(
+    copie.copier(
         Acte,
         (
             {
@@ -323,7 +321,7 @@ def _ecrire(lot: LotActes, actes: Sequence[ActeCalcule], emetteurs: dict[str, st
         ),
         maintenant,
     )
-    _copier(
+    copie.copier(
         VersionActe,
         (
             {
@@ -340,7 +338,7 @@ def _ecrire(lot: LotActes, actes: Sequence[ActeCalcule], emetteurs: dict[str, st
         ),
         maintenant,
     )
-    _copier(
+    copie.copier(
         Transition,
         (
             {
@@ -355,7 +353,7 @@ def _ecrire(lot: LotActes, actes: Sequence[ActeCalcule], emetteurs: dict[str, st
         ),
         maintenant,
     )
-    _copier(
+    copie.copier(
         LigneLot,
         (
             {
@@ -375,76 +373,6 @@ def _ecrire(lot: LotActes, actes: Sequence[ActeCalcule], emetteurs: dict[str, st
         maintenant,
     )
     return len(actes)
-
-
-def _echapper(texte: str) -> str:
-    """A value for COPY's text format (backslash, tab, newline and return escaped)."""
-    if "\\" in texte or "\t" in texte or "\n" in texte or "\r" in texte:
-        return (
-            texte.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return texte
-
-
-def _convertisseur(champ: Any) -> Callable[[Any], str]:
-    """How one column's values are written in COPY's text format."""
-    if isinstance(champ, models.JSONField):
-
-        def json_(valeur: Any) -> str:
-            if valeur is None:
-                return NUL
-            if isinstance(valeur, JsonTexte):
-                return _echapper(valeur)
-            return _echapper(json.dumps(valeur, ensure_ascii=False, separators=(",", ":")))
-
-        return json_
-    if isinstance(champ, models.BooleanField):
-        return lambda valeur: NUL if valeur is None else ("t" if valeur else "f")
-    if isinstance(champ, models.DateField):  # DateTimeField too
-        return lambda valeur: NUL if valeur is None else valeur.isoformat()
-    return lambda valeur: NUL if valeur is None else _echapper(str(valeur))
-
-
-NUL = "\\N"
-
-
-def _copier(
-    modele: type[models.Model], rangees: Iterable[dict[str, Any]], maintenant: datetime
-) -> None:
-    """COPY rows into the model's table (text format: the impacts' JSON goes as it is, no
-    CSV quoting to double); columns not given take the field's default (the `auto_now` ones:
-    `maintenant`), the id its sequence unless given."""
-    lignes = list(rangees)
-    if not lignes:
-        return
-    premiere = lignes[0]
-    champs = [
-        f for f in modele._meta.concrete_fields if not (f.primary_key and f.attname not in premiere)
-    ]
-    convertir = [(f.attname, _convertisseur(f)) for f in champs]
-    fixes: dict[str, str] = {}
-    for f in champs:
-        if f.attname in premiere:
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            fixes[f.attname] = _convertisseur(f)(maintenant)
-        else:
-            fixes[f.attname] = _convertisseur(f)(f.get_default())  # "" for text fields
-    morceaux = []
-    for ligne in lignes:
-        morceaux.append(
-            "\t".join(
-                fixes[nom] if nom in fixes else convertir_(ligne[nom])
-                for nom, convertir_ in convertir
-            )
-        )
-    tampon = io.StringIO("\n".join(morceaux) + "\n")
-    colonnes = ", ".join(f'"{f.column}"' for f in champs)
-    with connection.cursor() as curseur:
-        curseur.copy_expert(f'COPY "{modele._meta.db_table}" ({colonnes}) FROM STDIN', tampon)
 
 
 # --- review and validation --------------------------------------------------------------------

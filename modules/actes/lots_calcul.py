@@ -32,6 +32,7 @@ import numpy.typing as npt
 from django.utils.translation import gettext as _
 
 from modules.actes import impact, services
+from modules.actes.copie import JsonTexte
 from modules.actes.types import communs, type_get
 from modules.actes.types.base import Anomalie, TypeActe
 from modules.personnel import facade as personnel
@@ -608,10 +609,6 @@ class Calculateur:
             f'"cout_annuel":{12 * variation["brut"]},"lignes":[{",".join(lignes)}],'
             f'"parametres":{self._union(r)},"erreur":""}}'
         )
-
-
-class JsonTexte(str):
-    """A JSON document already serialised (written as is)."""
 
 
 @dataclass(frozen=True)
