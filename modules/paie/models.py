@@ -70,6 +70,8 @@ class LignePaie(models.Model):
         indexes = [
             models.Index(fields=["mois", "unite_code", "nom"], name="lignepaie_mois_unite"),
             models.Index(fields=["agent_id", "mois"], name="lignepaie_agent_mois"),
+            # The état's agents list: keyset pages on (nom, id) within a month.
+            models.Index(fields=["mois", "nom", "id"], name="lignepaie_mois_nom"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["mois", "ppr"], name="lignepaie_mois_ppr_unique")
