@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -96,6 +96,13 @@ class _Indemnite:
     au: date | None
 
 
+# The query's columns are the dataclass's fields, in order (positional construction is the
+# cheapest per row; this keeps the two from drifting apart).
+COLONNES_EVENEMENT = (*CHAMPS_EVENEMENT, *CHAMPS_SITUATION, "quotite")
+if tuple(f.name for f in fields(_Evenement)) != COLONNES_EVENEMENT:
+    raise RuntimeError("_Evenement ne suit plus les colonnes lues des événements de carrière")
+
+
 def _par_agent(lignes: Iterator[tuple[Any, ...]]) -> dict[int, list[tuple[Any, ...]]]:
     groupes: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for ligne in lignes:
@@ -106,14 +113,13 @@ def _par_agent(lignes: Iterator[tuple[Any, ...]]) -> dict[int, list[tuple[Any, .
 def situations_paie_mois(*, perimetre: Perimetre, mois: date) -> list[SituationPaieAgent]:
     """Every agent of the perimeter's HR file in `mois` (first day), in PPR order."""
     agents = selectors.agents_scopes(perimetre=perimetre)
-    colonnes = (*CHAMPS_EVENEMENT, *CHAMPS_SITUATION, "quotite")
     evenements: dict[int, list[_Evenement]] = defaultdict(list)
     for valeurs in (
         EvenementCarriere.objects.filter(agent__in=agents, date_effet__lte=mois)
-        .values_list(*colonnes)
+        .values_list(*COLONNES_EVENEMENT)
         .iterator(chunk_size=LOT)
     ):
-        evenement = _Evenement(**dict(zip(colonnes, valeurs, strict=True)))
+        evenement = _Evenement(*valeurs)  # columns in the dataclass's field order
         evenements[evenement.agent_id].append(evenement)
     # A correction dated after the month still takes back the event it replaces: read them
     # (ids only) so the fold sees what is superseded.
