@@ -239,8 +239,11 @@ WHERE g.mois_id = %s AND g.statut = %s
 
 
 def ecarts_calculer(*, mois_id: int, auteur: str) -> int:
-    """Refresh the month's gap work list; returns the number of gaps found."""
-    mois = MoisPaie.objects.get(pk=mois_id)
+    """Refresh the month's gap work list; returns the number of gaps found (0 when the month is
+    gone: nothing to compare, and a job queued before a removal must not fail)."""
+    mois = MoisPaie.objects.filter(pk=mois_id).first()
+    if mois is None:
+        return 0
     situations = personnel.situations_paie_mois(perimetre=TOUT, mois=mois.mois)
     constats = constats_etablir(lignes=_lignes(mois_id), situations=situations, mois=mois.mois)
     with transaction.atomic():

@@ -145,3 +145,8 @@ def test_relance_garde_les_decisions_et_retire_ce_qui_ne_s_applique_plus(hr, nov
         StatutEcartPaie.EXPLIQUE,
         "Rappel en cours",
     )
+
+
+def test_mois_disparu(referentiel, dans_a) -> None:
+    assert ecarts.ecarts_calculer(mois_id=987_654, auteur="tests") == 0
+    assert not AuditEvent.objects.filter(action="paie.ecarts_calculer").exists()
