@@ -1,19 +1,20 @@
 """The paie side of the exchange: the Treasury's monthly payroll file (protocol v1 §5.6).
 
-Set-based, in PostgreSQL (a ministry's file is 300,000 lines; Python never holds nor walks it):
-the gateway has verified the file (signature, digest, every line's schema); its raw lines are
-COPYed into a temporary table as jsonb, then every check and every write is one SQL statement:
-the agents' lines with their amounts in centimes and their own sums, the PPR join that resolves
-the HR agent and unit, the totals per rubrique and imputation over the lines' elements. Each
-line's gross, deductions and net, the header's and the trailer's totals must equal what the
-lines add up to, or the whole file is refused (the gateway's transaction rolls everything back
-and quarantines the file). A file for a month already received replaces that month's lines and
-totals whole (the Treasury's correction); the month keeps its id, and the HR ↔ pay comparison
-runs again.
+Streamed and set-based (a ministry's file is 300,000 lines; it is never held whole): the gateway
+has verified the file (signature, digest, every line's schema) and hands us its path; one pass
+over its lines checks each agent line (gross, deductions and net against its elements), turns its
+amounts into centimes and feeds PostgreSQL's COPY (a temporary table); then the lines are
+inserted with the HR agent and unit resolved by one join on the PPR, and the totals per rubrique
+and imputation computed by one INSERT … SELECT over the lines' elements. The header's and the
+trailer's totals must equal what the lines add up to, or the whole file is refused (the
+gateway's transaction rolls everything back and quarantines the file). A file for a month
+already received replaces that month's lines and totals whole (the Treasury's correction); the
+month keeps its id, and the HR ↔ pay comparison runs again.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 from collections.abc import Iterator
@@ -39,11 +40,6 @@ ROLE_PAIE = "paie"
 # resolves PPRs, never through personnel's models (modules meet through facades and SQL
 # contracts; a test pins this name against personnel's model).
 TABLE_AGENTS = "personnel_agent"
-# A raw JSON line loaded whole into one jsonb column: CSV with quote and delimiter characters
-# that JSON never leaves unescaped.
-COPY_BRUT = (
-    "COPY paie_brut (ligne) FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
-)
 
 
 def centimes(montant: str) -> int:
@@ -67,45 +63,6 @@ def _un(sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
 def _executer(sql: str, params: list[Any] | None = None) -> None:
     with connection.cursor() as curseur:
         curseur.execute(sql, params or [])
-
-
-def _charger(charge: Path) -> None:
-    """The raw lines, numbered in file order (line 1 is the header)."""
-    _executer("DROP TABLE IF EXISTS paie_brut")
-    _executer(
-        "CREATE TEMPORARY TABLE paie_brut (n bigserial PRIMARY KEY, ligne jsonb NOT NULL) "
-        "ON COMMIT DROP"
-    )
-    with connection.cursor() as curseur, charge.open("rb") as fichier:
-        curseur.cursor.copy_expert(COPY_BRUT, fichier, size=1 << 20)
-
-
-def _entete(manifeste: Manifeste) -> dict[str, Any]:
-    premiere = _un("SELECT ligne::text FROM paie_brut WHERE n = 1")
-    entete: dict[str, Any] = json.loads(premiere[0]) if premiere else {}
-    if entete.get("type") != "entete":
-        raise RefusApplication(
-            _("Fichier de paie sans en-tête : la ligne 1 doit être l'en-tête du mois.")
-        )
-    if entete["ordonnateur"].split("/")[0] != manifeste.destinataire.split("/")[0]:
-        raise RefusApplication(
-            _("Fichier de paie de %(o)s reçu par %(d)s.")
-            % {"o": entete["ordonnateur"], "d": manifeste.destinataire}
-        )
-    hors_place = _un(
-        "SELECT n, ligne->>'type' FROM paie_brut WHERE n > 1 AND (ligne->>'type' = 'entete' "
-        "OR (ligne->>'type' = 'agent' AND n > (SELECT coalesce(min(n), 9223372036854775807) "
-        "FROM paie_brut WHERE ligne->>'type' = 'total'))) ORDER BY n LIMIT 1"
-    )
-    if hors_place is not None:
-        raise RefusApplication(
-            _(
-                "Ligne %(ligne)d : enregistrement « %(type)s » inattendu ici (ordre : en-tête, "
-                "agents, totaux)."
-            )
-            % {"ligne": hors_place[0], "type": hors_place[1]}
-        )
-    return entete
 
 
 def _mois_preparer(manifeste: Manifeste, entete: dict[str, Any]) -> tuple[MoisPaie, bool]:
@@ -134,57 +91,183 @@ def _mois_preparer(manifeste: Manifeste, entete: dict[str, Any]) -> tuple[MoisPa
     return existant, True
 
 
-def _lignes_preparer() -> None:
-    """One row per agent line: its fields, its elements with amounts in centimes (file order
-    kept), and what its elements add up to."""
+def _texte_copy(valeur: Any) -> str:
+    """A value in COPY's text format (NULL as \\N; backslash, tab and line breaks escaped)."""
+    if valeur is None:
+        return "\\N"
+    texte = str(valeur)
+    if "\\" in texte or "\t" in texte or "\n" in texte or "\r" in texte:
+        texte = (
+            texte.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return texte
+
+
+class _Lecture:
+    """One pass over the verified payload: the header (line 1), each agent line checked and
+    turned into a COPY row (its amounts in centimes), the trailer's totals kept (a few
+    hundred)."""
+
+    def __init__(self, charge: Path) -> None:
+        self.charge = charge
+        self.entete: dict[str, Any] = {}
+        self.totaux: dict[tuple[str, str, str], tuple[int, int]] = {}
+
+    def entete_lire(self, manifeste: Manifeste) -> dict[str, Any]:
+        with self.charge.open("rb") as fichier:
+            premiere = fichier.readline()
+        entete: dict[str, Any] = json.loads(premiere) if premiere else {}
+        if entete.get("type") != "entete":
+            raise RefusApplication(
+                _("Fichier de paie sans en-tête : la ligne 1 doit être l'en-tête du mois.")
+            )
+        if entete["ordonnateur"].split("/")[0] != manifeste.destinataire.split("/")[0]:
+            raise RefusApplication(
+                _("Fichier de paie de %(o)s reçu par %(d)s.")
+                % {"o": entete["ordonnateur"], "d": manifeste.destinataire}
+            )
+        self.entete = entete
+        return entete
+
+    def _agent(self, n: int, ligne: dict[str, Any]) -> str:
+        gains = retenues = 0
+        elements = ligne["elements"]
+        for element in elements:  # the parsed record is ours: amounts become centimes in place
+            montant = int(element["montant"].replace(".", ""))
+            element["montant"] = montant
+            if element["sens"] == "gain":
+                gains += montant
+            else:
+                retenues += montant
+            if not element.get("libelle_ar"):
+                element["libelle_ar"] = ""
+        brut = int(ligne["brut"].replace(".", ""))
+        retenu = int(ligne["retenues"].replace(".", ""))
+        net = int(ligne["net"].replace(".", ""))
+        if brut != gains or retenu != retenues or net != brut - retenu:
+            raise RefusApplication(
+                _(
+                    "Ligne %(ligne)d : brut %(brut)s, retenues %(ret)s et net %(net)s ne "
+                    "correspondent pas à ses éléments (gains %(gains)s, retenues %(retenues)s)."
+                )
+                % {
+                    "ligne": n,
+                    "brut": ligne["brut"],
+                    "ret": ligne["retenues"],
+                    "net": ligne["net"],
+                    "gains": _dh(gains),
+                    "retenues": _dh(retenues),
+                }
+            )
+        administrative = ligne["administrative"]
+        nom = f"{ligne['nom']} {ligne['prenom']}".strip()
+        return "\t".join(
+            (
+                str(n),
+                _texte_copy(ligne["ppr"]),
+                _texte_copy(nom[:210]),
+                _texte_copy(str(administrative.get("grade") or "")[:32]),
+                _texte_copy(str(administrative.get("echelon") or "")[:5]),
+                _texte_copy(administrative.get("indice")),
+                _texte_copy(str(administrative.get("position") or "")[:24]),
+                _texte_copy(str(ligne["imputation"])[:60]),
+                str(brut),
+                str(retenu),
+                str(net),
+                json.dumps(elements, ensure_ascii=False, separators=(",", ":")).replace(
+                    "\\", "\\\\"
+                ),
+            )
+        )
+
+    def _total(self, n: int, ligne: dict[str, Any]) -> None:
+        cle = (str(ligne["imputation"]), str(ligne["rubrique"]), str(ligne["sens"]))
+        if cle in self.totaux:
+            raise RefusApplication(
+                _("Ligne %(ligne)d : total %(cle)s en double.")
+                % {"ligne": n, "cle": " / ".join(cle)}
+            )
+        self.totaux[cle] = (int(ligne["montant"].replace(".", "")), int(ligne["agents"]))
+
+    def lignes_copy(self, taille_bloc: int = 2000) -> Iterator[str]:
+        """Blocks of COPY rows, one per agent line, in file order."""
+        bloc: list[str] = []
+        en_pied = False
+        with self.charge.open("rb") as fichier:
+            fichier.readline()  # the header, read apart
+            for n, brute in enumerate(fichier, start=2):
+                ligne = json.loads(brute)
+                genre = ligne["type"]
+                if genre == "agent" and not en_pied:
+                    bloc.append(self._agent(n, ligne))
+                    if len(bloc) >= taille_bloc:
+                        yield "\n".join(bloc) + "\n"
+                        bloc = []
+                elif genre == "total":
+                    en_pied = True
+                    self._total(n, ligne)
+                else:
+                    raise RefusApplication(
+                        _(
+                            "Ligne %(ligne)d : enregistrement « %(type)s » inattendu ici "
+                            "(ordre : en-tête, agents, totaux)."
+                        )
+                        % {"ligne": n, "type": genre}
+                    )
+        if bloc:
+            yield "\n".join(bloc) + "\n"
+
+
+class _Flux(io.TextIOBase):
+    """A read-only text stream over an iterator of chunks (what COPY FROM STDIN reads). A
+    refusal raised while reading ends the stream and is kept in `erreur` (the driver would
+    turn it into a cancelled COPY): the caller raises it once the COPY is over."""
+
+    def __init__(self, morceaux: Iterator[str]) -> None:
+        self._morceaux = morceaux
+        self._reste = ""
+        self.erreur: RefusApplication | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, taille: int | None = -1) -> str:
+        limite = 1 << 62 if taille is None or taille < 0 else taille
+        while len(self._reste) < limite and self.erreur is None:
+            try:
+                morceau = next(self._morceaux, None)
+            except RefusApplication as refus:
+                self.erreur = refus
+                break
+            if morceau is None:
+                break
+            self._reste += morceau
+        donne, self._reste = self._reste[:limite], self._reste[limite:]
+        return donne
+
+
+def _charger(lecture: _Lecture) -> None:
+    """The agent lines into a temporary table by COPY; then no PPR twice."""
     _executer("DROP TABLE IF EXISTS paie_import")
     _executer(
-        "CREATE TEMPORARY TABLE paie_import ON COMMIT DROP AS "
-        "SELECT b.n, b.ligne->>'ppr' AS ppr, "
-        "left(concat_ws(' ', b.ligne->>'nom', b.ligne->>'prenom'), 210) AS nom, "
-        "left(coalesce(b.ligne#>>'{administrative,grade}', ''), 32) AS grade, "
-        "left(coalesce(b.ligne#>>'{administrative,echelon}', ''), 5) AS echelon, "
-        "(b.ligne#>>'{administrative,indice}')::integer AS indice, "
-        "left(coalesce(b.ligne#>>'{administrative,position}', ''), 24) AS position, "
-        "left(b.ligne->>'imputation', 60) AS imputation, "
-        "replace(b.ligne->>'brut', '.', '')::bigint AS brut, "
-        "replace(b.ligne->>'retenues', '.', '')::bigint AS retenues, "
-        "replace(b.ligne->>'net', '.', '')::bigint AS net, "
-        "coalesce(e.gains, 0)::bigint AS gains, coalesce(e.deductions, 0)::bigint AS deductions, "
-        "coalesce(e.elements, '[]'::jsonb) AS elements "
-        "FROM paie_brut b LEFT JOIN LATERAL ("
-        "  SELECT sum(c.montant) FILTER (WHERE c.el->>'sens' = 'gain') AS gains, "
-        "  sum(c.montant) FILTER (WHERE c.el->>'sens' = 'retenue') AS deductions, "
-        "  jsonb_agg(c.el || jsonb_build_object('montant', c.montant, 'libelle_ar', "
-        "    coalesce(c.el->>'libelle_ar', '')) ORDER BY c.rang) AS elements "
-        "  FROM (SELECT x.el, x.rang, replace(x.el->>'montant', '.', '')::bigint AS montant "
-        "        FROM jsonb_array_elements(b.ligne->'elements') WITH ORDINALITY x(el, rang)) c"
-        ") e ON true WHERE b.ligne->>'type' = 'agent'"
+        "CREATE TEMPORARY TABLE paie_import (n bigint, ppr varchar(20), nom varchar(210), "
+        "grade varchar(32), echelon varchar(5), indice integer, position varchar(24), "
+        "imputation varchar(60), brut bigint, retenues bigint, net bigint, elements jsonb) "
+        "ON COMMIT DROP"
     )
-
-
-def _lignes_verifier() -> None:
-    fausse = _un(
-        "SELECT n, brut, retenues, net, gains, deductions FROM paie_import "
-        "WHERE brut <> gains OR retenues <> deductions OR net <> brut - retenues "
-        "ORDER BY n LIMIT 1"
-    )
-    if fausse is not None:
-        n, brut, retenues, net, gains, deductions = fausse
-        raise RefusApplication(
-            _(
-                "Ligne %(ligne)d : brut %(brut)s, retenues %(ret)s et net %(net)s ne "
-                "correspondent pas à ses éléments (gains %(gains)s, retenues %(retenues)s)."
-            )
-            % {
-                "ligne": n,
-                "brut": _dh(brut),
-                "ret": _dh(retenues),
-                "net": _dh(net),
-                "gains": _dh(gains),
-                "retenues": _dh(deductions),
-            }
+    flux = _Flux(lecture.lignes_copy())
+    with connection.cursor() as curseur:
+        curseur.cursor.copy_expert(
+            "COPY paie_import (n, ppr, nom, grade, echelon, indice, position, imputation, "
+            "brut, retenues, net, elements) FROM STDIN",
+            flux,
+            size=1 << 20,
         )
+    if flux.erreur is not None:
+        raise flux.erreur
     double = _un(
         "SELECT ppr FROM paie_import GROUP BY ppr HAVING count(*) > 1 ORDER BY ppr LIMIT 1"
     )
@@ -201,22 +284,23 @@ def _inserer(mois: MoisPaie) -> None:
         "position, unite_code, imputation, brut, retenues, net, elements) "
         "SELECT %s, i.ppr, a.id, i.nom, i.grade, i.echelon, i.indice, i.position, "
         "coalesce(a.unite_code, ''), i.imputation, i.brut, i.retenues, i.net, i.elements "
-        f"FROM paie_import i LEFT JOIN {TABLE_AGENTS} a ON a.ppr = i.ppr ORDER BY i.n",
+        f"FROM paie_import i LEFT JOIN {TABLE_AGENTS} a ON a.ppr = i.ppr",
         [mois.id],
     )
     _executer(
         f"INSERT INTO {totaux} (mois_id, imputation, rubrique, libelle, sens, montant, "  # noqa: S608
-        "agents) SELECT %s, l.imputation, e->>'code', min(e->>'libelle'), e->>'sens', "
-        "sum((e->>'montant')::bigint), count(DISTINCT l.id) "
-        f"FROM {lignes} l CROSS JOIN LATERAL jsonb_array_elements(l.elements) e "
-        "WHERE l.mois_id = %s GROUP BY l.imputation, e->>'code', e->>'sens'",
+        "agents) SELECT %s, l.imputation, e.code, min(e.libelle), e.sens, sum(e.montant), "
+        f"count(*) FROM {lignes} l, jsonb_to_recordset(l.elements) "
+        "e(code text, libelle text, sens text, montant bigint) "
+        "WHERE l.mois_id = %s GROUP BY l.imputation, e.code, e.sens",
         [mois.id, mois.id],
     )
 
 
-def _totaux_verifier(entete: dict[str, Any], mois: MoisPaie) -> tuple[int, int, int, int]:
+def _totaux_verifier(lecture: _Lecture, mois: MoisPaie) -> tuple[int, int, int, int]:
     """The header's and the trailer's totals against the lines. Returns (agents, gross,
     deductions, net) of the month."""
+    entete = lecture.entete
     sommes = _un(
         "SELECT count(*), coalesce(sum(brut), 0), coalesce(sum(retenues), 0), "
         "coalesce(sum(net), 0) FROM paie_import"
@@ -234,20 +318,7 @@ def _totaux_verifier(entete: dict[str, Any], mois: MoisPaie) -> tuple[int, int, 
                 _("En-tête : %(champ)s annoncé %(annonce)s, somme des lignes %(somme)s.")
                 % {"champ": champ, "annonce": entete[champ], "somme": _dh(calcule)}
             )
-    with connection.cursor() as curseur:
-        curseur.execute(
-            "SELECT n, ligne->>'imputation', ligne->>'rubrique', ligne->>'sens', "
-            "replace(ligne->>'montant', '.', '')::bigint, (ligne->>'agents')::integer "
-            "FROM paie_brut WHERE ligne->>'type' = 'total' ORDER BY n"
-        )
-        annonces: dict[tuple[str, str, str], tuple[int, int]] = {}
-        for n, imputation, rubrique, sens, montant, nombre in curseur.fetchall():
-            if (imputation, rubrique, sens) in annonces:
-                raise RefusApplication(
-                    _("Ligne %(ligne)d : total %(cle)s en double.")
-                    % {"ligne": n, "cle": " / ".join((imputation, rubrique, sens))}
-                )
-            annonces[(imputation, rubrique, sens)] = (montant, nombre)
+    annonces = lecture.totaux
     calcules = {
         (t.imputation, t.rubrique, t.sens): (t.montant, t.agents)
         for t in TotalPaie.objects.filter(mois=mois)
@@ -286,15 +357,13 @@ def paie_recevoir(
                     sortie.write(ligne_json(enregistrement))
             return paie_recevoir(manifeste=manifeste, enregistrements=iter(()), charge=copie)
     with transaction.atomic():
-        _charger(charge)
-        entete = _entete(manifeste)
+        lecture = _Lecture(charge)
+        entete = lecture.entete_lire(manifeste)
         mois, remplace = _mois_preparer(manifeste, entete)
-        _lignes_preparer()
-        _lignes_verifier()
+        _charger(lecture)
         _inserer(mois)
-        agents, brut, retenues, net = _totaux_verifier(entete, mois)
+        agents, brut, retenues, net = _totaux_verifier(lecture, mois)
         _executer("DROP TABLE paie_import")
-        _executer("DROP TABLE paie_brut")
         MoisPaie.objects.filter(id=mois.id).update(
             agents=agents, brut=brut, retenues=retenues, net=net, compare_le=None
         )
