@@ -41,7 +41,6 @@ from remuneration.sources import ParametresBase
 AUTEUR_SYSTEME = "système (comparaison RH ↔ paie)"
 # One dirham by default: the engine and the Treasury round alike, so any real gap is larger.
 TOLERANCE_CENTIMES_DEFAUT = 100
-CHAMPS_SITUATION = (("grade", "grade_code"), ("echelon", "echelon"), ("indice", "indice"))
 
 
 def tolerance_centimes() -> int:
@@ -59,6 +58,15 @@ class LigneLue:
     indice: int | None
     position: str
     net_engine: int
+
+
+@dataclass(frozen=True)
+class Attendus:
+    """The engine's view of the HR file for the month, for the agents it pays."""
+
+    nets: dict[int, int]  # agent id → expected net, centimes
+    indices: dict[int, int]  # agent id → index the engine uses (grid of grade + échelon)
+    erreurs: dict[int, str]  # agent id → why the expected pay cannot be computed
 
 
 @dataclass
@@ -91,11 +99,10 @@ def _lignes(mois_id: int) -> list[LigneLue]:
         return [LigneLue(*ligne) for ligne in curseur.fetchall()]
 
 
-def nets_attendus(
-    situations: list[personnel.SituationPaieAgent], mois: date
-) -> tuple[dict[int, int], dict[int, str]]:
-    """(agent id → engine net in centimes, agent id → why it cannot be computed), by the
-    batch path for the whole population at once."""
+def nets_attendus(situations: list[personnel.SituationPaieAgent], mois: date) -> Attendus:
+    """The expected net of every paid agent, by the batch path for the whole population at
+    once, with the index the engine resolved (the HR file usually holds grade and échelon
+    only, the Treasury states the index)."""
     source = ParametresBase()
     parametres = source(mois)
     lues: list[Situation] = []
@@ -119,10 +126,13 @@ def nets_attendus(
             continue
         lues.append(lue)
         ids.append(s.agent_id)
+    indices = {ident: lue.indice for ident, lue in zip(ids, lues, strict=True)}
     if not lues:
-        return {}, erreurs
+        return Attendus(nets={}, indices={}, erreurs=erreurs)
     nets = calculer_lot(population=population_depuis_situations(lues), parametres=parametres)["net"]
-    return dict(zip(ids, (int(n) for n in nets), strict=True)), erreurs
+    return Attendus(
+        nets=dict(zip(ids, (int(n) for n in nets), strict=True)), indices=indices, erreurs=erreurs
+    )
 
 
 def _constat(
@@ -148,7 +158,7 @@ def constats_etablir(
     """Every gap of the month, pure comparison (no write)."""
     rh = {s.ppr: s for s in situations}
     tolerance = tolerance_centimes()
-    attendus, erreurs = nets_attendus(situations, mois)
+    attendus = nets_attendus(situations, mois)
     constats: list[Constat] = []
     payes = set()
     for ligne in lignes:
@@ -172,11 +182,16 @@ def constats_etablir(
                 )
             )
             continue
+        rh_valeurs = {
+            "grade": agent.grade_code,
+            "echelon": agent.echelon,
+            "indice": agent.indice or attendus.indices.get(agent.agent_id),
+        }
         differences = [
-            {"champ": champ, "rh": getattr(agent, attribut), "paie": getattr(ligne, champ)}
-            for champ, attribut in CHAMPS_SITUATION
+            {"champ": champ, "rh": rh_valeurs[champ], "paie": getattr(ligne, champ)}
+            for champ in ("grade", "echelon", "indice")
             if getattr(ligne, champ) not in ("", None)
-            and str(getattr(ligne, champ)) != str(getattr(agent, attribut) or "")
+            and str(getattr(ligne, champ)) != str(rh_valeurs[champ] or "")
         ]
         if ligne.position and agent.position and ligne.position != agent.position:
             differences.append({"champ": "position", "rh": agent.position, "paie": ligne.position})
@@ -190,7 +205,7 @@ def constats_etablir(
                     detail={"champs": differences},
                 )
             )
-        attendu = attendus.get(agent.agent_id)
+        attendu = attendus.nets.get(agent.agent_id)
         if attendu is None:
             constats.append(
                 _constat(
@@ -198,7 +213,7 @@ def constats_etablir(
                     agent,
                     NatureEcartPaie.MONTANT,
                     agent.agent_id,
-                    detail={"erreur": erreurs.get(agent.agent_id, "")},
+                    detail={"erreur": attendus.erreurs.get(agent.agent_id, "")},
                     paye=ligne.net_engine,
                 )
             )
@@ -224,7 +239,7 @@ def constats_etablir(
                     unite_code=agent.unite_code,
                     nature=NatureEcartPaie.NON_PAYE,
                     detail={"position": agent.position},
-                    attendu=attendus.get(agent.agent_id),
+                    attendu=attendus.nets.get(agent.agent_id),
                 )
             )
     return constats

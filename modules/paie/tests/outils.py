@@ -13,6 +13,8 @@ from modules.personnel import facade as personnel
 from modules.personnel.models import Agent
 from modules.unites.perimetres import TOUT
 from remuneration import facade as remuneration
+from remuneration.situation import situation_lire
+from remuneration.sources import ParametresBase
 
 
 def el(code: str, sens: str, montant: int, origine: str = "engine") -> dict[str, Any]:
@@ -60,7 +62,8 @@ def ligne(
 
 def ligne_agent(agent: Agent, mois: date, **changements: Any) -> dict[str, Any]:
     """The line the Treasury pays when it agrees with the HR file: the engine's payslip of the
-    agent's situation, every element of origin « engine »."""
+    agent's situation, every element of origin « engine », and the index the engine resolves
+    (the Treasury states it; the HR file usually holds grade and échelon only)."""
     entree = personnel.situation_paie(perimetre=TOUT, agent_id=agent.id, mois=mois)
     assert entree is not None
     bulletin = remuneration.bulletin_calculer(situation=entree)
@@ -73,11 +76,15 @@ def ligne_agent(agent: Agent, mois: date, **changements: Any) -> dict[str, Any]:
         "unite_code": agent.unite_code,
         "grade": agent.grade_code,
         "echelon": agent.echelon,
-        "indice": agent.indice,
+        "indice": indice_moteur(entree, mois),
         "position": agent.position,
         **changements,
     }
     return ligne(agent.ppr, elements, **valeurs)
+
+
+def indice_moteur(entree: dict[str, Any], mois: date) -> int:
+    return situation_lire(entree, jeu=ParametresBase()(mois).jeu).indice
 
 
 def mois_creer(mois: date, lignes: list[dict[str, Any]], *, sequence: int = 1) -> MoisPaie:

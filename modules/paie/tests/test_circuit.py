@@ -19,6 +19,7 @@ from exchange.models import Statut
 from identity.permissions import SESSION_HABILITATIONS_KEY
 from modules.paie import actors, echange
 from modules.paie.models import EcartPaie, LignePaie
+from modules.paie.tests.outils import indice_moteur
 from modules.paie.tests.test_echange import TRESOR, recevoir
 from modules.personnel import facade as personnel
 from modules.personnel.models import Agent
@@ -64,7 +65,7 @@ def _enregistrement(agent: Agent, *, tb_en_plus: int = 0, opposition: int = 0) -
     return {
         "type": "agent", "ppr": agent.ppr, "nom": agent.nom_fr, "prenom": agent.prenom_fr,
         "administrative": {"grade": agent.grade_code, "echelle": agent.echelle,
-                           "echelon": agent.echelon, "indice": agent.indice,
+                           "echelon": agent.echelon, "indice": indice_moteur(entree, NOV),
                            "position": agent.position, "statut": agent.statut},
         "imputation": "10.1.1.11",
         "elements": [dict(e, montant=echange._dh(e["montant"])) for e in elements],

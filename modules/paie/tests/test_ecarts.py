@@ -5,14 +5,17 @@ applies; the run is audited."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
 from audit.models import AuditEvent
 from modules.paie import ecarts
-from modules.paie.models import EcartPaie, MoisPaie, StatutEcartPaie
-from modules.paie.tests.outils import el, ligne, ligne_agent, mois_creer
+from modules.paie.models import EcartPaie, LignePaie, MoisPaie, StatutEcartPaie
+from modules.paie.tests.outils import el, indice_moteur, ligne, ligne_agent, mois_creer
+from modules.personnel import facade as personnel
 from modules.personnel.models import Agent
+from modules.unites.perimetres import TOUT
 from remuneration import facade as remuneration
 
 NOV = date(2026, 11, 1)
@@ -33,13 +36,14 @@ def hr(creer_agent) -> dict[str, Agent]:
     }
 
 
-def _net(agent: Agent) -> int:
-    from modules.personnel import facade as personnel
-    from modules.unites.perimetres import TOUT
-
+def _entree(agent: Agent) -> dict[str, Any]:
     entree = personnel.situation_paie(perimetre=TOUT, agent_id=agent.id, mois=NOV)
     assert entree is not None
-    return remuneration.bulletin_calculer(situation=entree).totaux["net"]
+    return entree
+
+
+def _net(agent: Agent) -> int:
+    return remuneration.bulletin_calculer(situation=_entree(agent)).totaux["net"]
 
 
 @pytest.fixture
@@ -57,10 +61,10 @@ def novembre(hr) -> MoisPaie:
         [
             ligne_agent(hr["juste"], NOV),
             ligne(opposition["ppr"], opposition["elements"], agent_id=hr["opposition"].id,
-                  unite_code="DRH", indice=hr["opposition"].indice),
+                  unite_code="DRH", indice=opposition["indice"]),
             ligne_agent(hr["situation"], NOV, echelon="4", indice=999),
             ligne(majore["ppr"], majore["elements"], agent_id=hr["montant"].id,
-                  unite_code="DRH", indice=hr["montant"].indice),
+                  unite_code="DRH", indice=majore["indice"]),
             detache,
             ligne("9999999", [el("TB", "gain", 600_000)], nom="Inconnu Hamid"),
         ],
@@ -72,6 +76,11 @@ def _ecarts(mois: MoisPaie) -> dict[tuple[str, str], EcartPaie]:
 
 
 def test_chaque_nature_d_ecart(hr, novembre) -> None:
+    # The HR file holds grade and échelon, the Treasury states the index: equal through the grid.
+    assert hr["juste"].indice is None
+    assert LignePaie.objects.get(ppr=hr["juste"].ppr).indice == indice_moteur(
+        _entree(hr["juste"]), NOV
+    )
     assert ecarts.ecarts_calculer(mois_id=novembre.id, auteur="tests") == 5
     trouves = _ecarts(novembre)
     assert set(trouves) == {
@@ -94,7 +103,7 @@ def test_chaque_nature_d_ecart(hr, novembre) -> None:
     assert situation.detail == {
         "champs": [
             {"champ": "echelon", "rh": "3", "paie": "4"},
-            {"champ": "indice", "rh": hr["situation"].indice, "paie": 999},
+            {"champ": "indice", "rh": indice_moteur(_entree(hr["situation"]), NOV), "paie": 999},
         ]
     }
     non_paye = trouves[(hr["non_paye"].ppr, "non_paye")]
