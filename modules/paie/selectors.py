@@ -66,14 +66,23 @@ class MoisResume:
 
 
 def mois_liste(*, perimetre: Perimetre) -> list[MoisResume]:
-    """Every month received, newest first, with the perimeter's own totals (two queries)."""
+    """Every month received, newest first, with the perimeter's own totals: the file's header
+    (checked against its lines at ingestion) for the whole tenant, the sum of its lines for a
+    subtree. At most three queries."""
     portee = codes(perimetre)
-    totaux = {
-        t["mois_id"]: t
-        for t in LignePaie.objects.filter(_dans(portee))
-        .values("mois_id")
-        .annotate(n=Count("id"), brut=Sum("brut"), retenues=Sum("retenues"), net=Sum("net"))
-    }
+    mois = list(MoisPaie.objects.order_by("-mois"))
+    if portee == "all":
+        totaux = {
+            m.id: {"n": m.agents, "brut": m.brut, "retenues": m.retenues, "net": m.net}
+            for m in mois
+        }
+    else:
+        totaux = {
+            t["mois_id"]: t
+            for t in LignePaie.objects.filter(_dans(portee))
+            .values("mois_id")
+            .annotate(n=Count("id"), brut=Sum("brut"), retenues=Sum("retenues"), net=Sum("net"))
+        }
     ouverts = dict(
         EcartPaie.objects.filter(_dans(portee), statut="ouvert")
         .values("mois_id")
@@ -93,7 +102,7 @@ def mois_liste(*, perimetre: Perimetre) -> list[MoisResume]:
             net=int(totaux.get(m.id, {}).get("net") or 0),
             ecarts_ouverts=int(ouverts.get(m.id, 0)),
         )
-        for m in MoisPaie.objects.order_by("-mois")
+        for m in mois
     ]
 
 

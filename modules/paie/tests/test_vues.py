@@ -375,3 +375,14 @@ def test_pages_sans_requete_par_agent(client_a, agents, novembre) -> None:
         for i in range(30)
     )
     assert compter() == avant
+
+
+def test_liste_des_mois_par_perimetre(agents, novembre) -> None:
+    octobre = mois_creer(OCT, _lignes(agents)[:1], sequence=1)
+    tout = selectors.mois_liste(perimetre=TOUT)
+    assert [(m.id, m.agents, m.brut, m.retenues, m.net) for m in tout] == [
+        (novembre.id, 4, 1_630_000, 110_000, 1_520_000),
+        (octobre.id, 1, 600_000, 50_000, 550_000),
+    ]
+    fes = selectors.mois_liste(perimetre=Perimetre(racines=frozenset({"FES"})))
+    assert [(m.id, m.agents, m.net) for m in fes] == [(novembre.id, 1, 480_000), (octobre.id, 0, 0)]
