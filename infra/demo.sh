@@ -92,8 +92,6 @@ start() {
     # the simulator's calendar (cut-off on the 20th).
     local simulateur=(env PYTHONPATH="$REPO/infra:$REPO/platform" "$VENV_BIN/python" -m simulateur)
     local journal="$LOG_DIR/demo-simulateur.log"
-    "${simulateur[@]}" config --etat "$tresor_etat" paie_calendrier=true >>"$journal" 2>&1 ||
-        die_with_log "$journal" "the simulator's calendar could not be set"
     for code in sante commune-fes; do
         [[ -f "$tresor_etat/reprise-$code.jsonl" ]] && continue
         if ! "$VENV_BIN/python" "$REPO/manage.py" echange reprise_tresor --tenant "$code" \
@@ -110,6 +108,9 @@ start() {
         fi
         mv "$tresor_etat/reprise-$code.tmp" "$tresor_etat/reprise-$code.jsonl"
     done
+    # (the calendar only now: it must not pay a month before the populations are loaded)
+    "${simulateur[@]}" config --etat "$tresor_etat" paie_calendrier=true >>"$journal" 2>&1 ||
+        die_with_log "$journal" "the simulator's calendar could not be set"
     local binds=(-b "127.0.0.1:$INDIMAJ_WEB_PORT")
     # Chromium may try ::1 first for *.localhost: listen there too when the host has IPv6.
     [[ -n "$(ip -6 addr show lo 2>/dev/null)" ]] && binds+=(-b "[::1]:$INDIMAJ_WEB_PORT")
