@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -405,10 +405,7 @@ def _notifier(*, mois: MoisPaie, remplace: bool, agents: int, net: int) -> None:
         if remplace
         else _("Paie de %(mois)s reçue du Trésor")
     ) % {"mois": f"{mois.mois:%m/%Y}"}
-    try:
-        lien = reverse("paie:mois", args=[mois.id])
-    except NoReverseMatch:
-        lien = ""
+    lien = reverse("paie:etat", args=[mois.id])
     notifications.notifier(
         destinataires=destinataires,
         categorie="paie.mois",

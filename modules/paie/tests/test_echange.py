@@ -170,6 +170,7 @@ def test_mois_integre_resolu_totalise_notifie(
     (note,) = Notification.objects.filter(destinataire="lecteur.paie")
     assert note.categorie == "paie.mois"
     assert "11/2026" in note.titre
+    assert note.lien == f"/paie/{mois.id}/"
     assert AuditEvent.objects.filter(action="paie.mois_recevoir").count() == 1
 
 
