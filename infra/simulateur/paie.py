@@ -76,6 +76,14 @@ def entree_moteur(copie: dict[str, Any], *, mois: date, zone_defaut: str) -> dic
             entree["echelle"] = str(copie.get("echelle") or "")
     if "zone" not in entree and "affectation" not in entree:
         entree["zone"] = zone_defaut
+    # The share of the traitement an act left (suspension, congé at half pay), or half pay from
+    # the day a congé de maladie reaches it (controles.appliquer keeps both in the copy).
+    quotite = copie.get("quotite")
+    demi = copie.get("demi_traitement_du")
+    if quotite is None and demi and str(demi) <= f"{mois:%Y-%m}-01":
+        quotite = 50
+    if quotite is not None and int(quotite) < 100:
+        entree["quotite"] = int(quotite)
     return entree
 
 
@@ -115,6 +123,8 @@ def lignes_agents(
         copie: dict[str, Any] = json.loads(row["situation"])
         if not row["present"] or copie.get("position") in POSITIONS_NON_PAYEES:
             continue
+        if copie.get("quotite") is not None and int(copie["quotite"]) == 0:
+            continue  # traitement suspended whole: nothing paid
         if copie.get("paie") is None and not copie.get("grade") and not copie.get("indice"):
             continue  # a copy without grade nor index: nothing to pay on (seeded from an act)
         ppr = str(row["ppr"])

@@ -117,3 +117,29 @@ def test_type_inconnu_garde_la_situation() -> None:
         _enregistrement("attribution_indemnite", {"code": "X"}), dict(COPIE)
     )
     assert apres == {k: v for k, v in COPIE.items() if k != "present"}
+
+
+def test_paie_mensuelle_applique_la_quotite_de_la_copie() -> None:
+    """The monthly run pays the share of the traitement the copy carries: half pay from the
+    first month whose 1st day is on or after the day a congé reaches it; a whole suspension
+    is not paid at all (the engine refuses a quotité of 0, so the run must skip it)."""
+    from datetime import date
+
+    from simulateur import paie
+
+    conge = controles.appliquer(
+        _enregistrement(
+            "conge_maladie_longue", {"demi_traitement_du": "2029-01-15"}, effet="2026-01-15"
+        ),
+        dict(COPIE),
+    )
+    avant = paie.entree_moteur(conge, mois=date(2029, 1, 1), zone_defaut="B")
+    apres = paie.entree_moteur(conge, mois=date(2029, 2, 1), zone_defaut="B")
+    assert "quotite" not in avant
+    assert apres["quotite"] == 50
+    suspendu = controles.appliquer(
+        _enregistrement("suspension_traitement", {"quotite": 0}), dict(COPIE)
+    )
+    assert suspendu["quotite"] == 0
+    plein = paie.entree_moteur(dict(COPIE), mois=date(2026, 2, 1), zone_defaut="B")
+    assert "quotite" not in plein
