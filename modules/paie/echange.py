@@ -1,27 +1,28 @@
 """The paie side of the exchange: the Treasury's monthly payroll file (protocol v1 §5.6).
 
 Streamed and set-based (a ministry's file is 300,000 lines; it is never held whole): the gateway
-has verified the file (signature, digest, every line's schema) and hands us its path; one pass
-over its lines checks each agent line (gross, deductions and net against its elements), turns its
-amounts into centimes and feeds PostgreSQL's COPY (a temporary table); then the lines are
-inserted with the HR agent and unit resolved by one join on the PPR, and the totals per rubrique
-and imputation computed by one INSERT … SELECT over the lines' elements. The header's and the
-trailer's totals must equal what the lines add up to, or the whole file is refused (the
-gateway's transaction rolls everything back and quarantines the file). A file for a month
-already received replaces that month's lines and totals whole (the Treasury's correction); the
-month keeps its id, and the HR ↔ pay comparison runs again.
+has checked the file's signature, digest and count and hands us its path; one pass over its lines
+decodes and checks each against the protocol's schema (typed structures), checks each agent line
+(gross, deductions and net against its elements), resolves its PPR against the HR file (read once
+into a dictionary), turns its amounts into centimes and feeds PostgreSQL's COPY straight into the
+month's lines, while the month's sums and its totals per rubrique and imputation are added up on
+the way. The header's and the trailer's totals must equal what the lines add up to, or the whole
+file is refused (the gateway's transaction rolls everything back and quarantines the file; so
+does an invalid line, E-SCHEMA). A file for a month already received replaces that month's lines
+and totals whole (the Treasury's correction); the month keeps its id, and the HR ↔ pay comparison
+runs again.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -29,8 +30,9 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit_services
 from exchange.ports import RapportApplication, RefusApplication
-from exchange.protocole.fichiers import ligne_json
-from exchange.protocole.manifeste import Manifeste
+from exchange.protocole.fichiers import ligne_json, structures_lire
+from exchange.protocole.manifeste import ErreurProtocole, Manifeste
+from exchange.protocole.schemas import variante
 from identity import facade as identite
 from modules.notifications import facade as notifications
 from modules.paie.models import LignePaie, MoisPaie, TotalPaie
@@ -65,17 +67,17 @@ def _executer(sql: str, params: list[Any] | None = None) -> None:
         curseur.execute(sql, params or [])
 
 
-def _mois_preparer(manifeste: Manifeste, entete: dict[str, Any]) -> tuple[MoisPaie, bool]:
+def _mois_preparer(manifeste: Manifeste, entete: Any) -> tuple[MoisPaie, bool]:
     """The month's row, locked; an existing month is emptied (its lines and totals go in SQL,
     not through the ORM's cascade that would load 300,000 rows)."""
-    annee, numero = str(entete["mois"]).split("-")
+    annee, numero = str(entete.mois).split("-")
     mois = date(int(annee), int(numero), 1)
     champs = {
         "fichier": manifeste.nom_base()[:200],
         "sequence": manifeste.sequence,
         "sha256": manifeste.sha256,
-        "date_arret": date.fromisoformat(entete["date_arret"]),
-        "date_paiement": date.fromisoformat(entete["date_paiement"]),
+        "date_arret": entete.date_arret,
+        "date_paiement": entete.date_paiement,
         "recu_le": timezone.now(),
     }
     existant = MoisPaie.objects.select_for_update().filter(mois=mois).first()
@@ -107,46 +109,70 @@ def _texte_copy(valeur: Any) -> str:
 
 
 class _Lecture:
-    """One pass over the verified payload: the header (line 1), each agent line checked and
-    turned into a COPY row (its amounts in centimes), the trailer's totals kept (a few
-    hundred)."""
+    """One pass over the payload: each line decoded and checked against the protocol's schema
+    (typed structures, `structures_lire`), each agent line checked (gross, deductions and net
+    against its elements), resolved to the HR agent and unit and turned into a COPY row (its
+    amounts in centimes), while the month's sums and its totals by imputation and rubrique are
+    added up; the trailer's totals are kept (a few hundred) for the check."""
 
     def __init__(self, charge: Path) -> None:
         self.charge = charge
-        self.entete: dict[str, Any] = {}
-        self.totaux: dict[tuple[str, str, str], tuple[int, int]] = {}
+        self.entete: Any = None
+        self.annonces: dict[tuple[str, str, str], tuple[int, int]] = {}
+        # (imputation, rubrique, sens) → [libellé, montant, éléments]
+        self.calcules: dict[tuple[str, str, str], list[Any]] = {}
+        self.agents = self.brut = self.retenues = self.net = self.inconnus = 0
+        self._pprs: set[str] = set()
+        self._dossier: dict[str, tuple[int, str]] = {}
 
-    def entete_lire(self, manifeste: Manifeste) -> dict[str, Any]:
-        with self.charge.open("rb") as fichier:
-            premiere = fichier.readline()
-        entete: dict[str, Any] = json.loads(premiere) if premiere else {}
-        if entete.get("type") != "entete":
+    def entete_lire(self, manifeste: Manifeste) -> Any:
+        entete = next((s for _n, s in structures_lire(self.charge, flux="paie")), None)
+        if entete is None or variante(entete) != "entete":
             raise RefusApplication(
                 _("Fichier de paie sans en-tête : la ligne 1 doit être l'en-tête du mois.")
             )
-        if entete["ordonnateur"].split("/")[0] != manifeste.destinataire.split("/")[0]:
+        if entete.ordonnateur.split("/")[0] != manifeste.destinataire.split("/")[0]:
             raise RefusApplication(
                 _("Fichier de paie de %(o)s reçu par %(d)s.")
-                % {"o": entete["ordonnateur"], "d": manifeste.destinataire}
+                % {"o": entete.ordonnateur, "d": manifeste.destinataire}
             )
         self.entete = entete
         return entete
 
-    def _agent(self, n: int, ligne: dict[str, Any]) -> str:
+    def dossier_charger(self) -> None:
+        """The HR file's PPRs (PPR → agent id and unit), read once: the lines are resolved on
+        the way instead of by a join over a second copy of them."""
+        with connection.cursor() as curseur:
+            curseur.execute(f"SELECT ppr, id, unite_code FROM {TABLE_AGENTS}")  # noqa: S608
+            self._dossier = {ppr: (id_, unite or "") for ppr, id_, unite in curseur.fetchall()}
+
+    def _agent(self, n: int, ligne: Any, mois_id: int) -> str:
         gains = retenues = 0
-        elements = ligne["elements"]
-        for element in elements:  # the parsed record is ours: amounts become centimes in place
-            montant = int(element["montant"].replace(".", ""))
-            element["montant"] = montant
-            if element["sens"] == "gain":
+        imputation = ligne.imputation[:60]
+        calcules = self.calcules
+        elements = []
+        for element in ligne.elements:
+            code, libelle, sens = element.code, element.libelle, element.sens
+            montant = int(element.montant.replace(".", ""))
+            if sens == "gain":
                 gains += montant
             else:
                 retenues += montant
-            if not element.get("libelle_ar"):
-                element["libelle_ar"] = ""
-        brut = int(ligne["brut"].replace(".", ""))
-        retenu = int(ligne["retenues"].replace(".", ""))
-        net = int(ligne["net"].replace(".", ""))
+            total = calcules.get((imputation, code, sens))
+            if total is None:
+                calcules[(imputation, code, sens)] = [libelle, montant, 1]
+            else:
+                total[1] += montant
+                total[2] += 1
+                if libelle < total[0]:
+                    total[0] = libelle
+            elements.append(
+                {"code": code, "libelle": libelle, "libelle_ar": element.libelle_ar or "",
+                 "sens": sens, "montant": montant, "origine": element.origine}
+            )  # fmt: skip
+        brut = int(ligne.brut.replace(".", ""))
+        retenu = int(ligne.retenues.replace(".", ""))
+        net = int(ligne.net.replace(".", ""))
         if brut != gains or retenu != retenues or net != brut - retenu:
             raise RefusApplication(
                 _(
@@ -155,68 +181,83 @@ class _Lecture:
                 )
                 % {
                     "ligne": n,
-                    "brut": ligne["brut"],
-                    "ret": ligne["retenues"],
-                    "net": ligne["net"],
+                    "brut": ligne.brut,
+                    "ret": ligne.retenues,
+                    "net": ligne.net,
                     "gains": _dh(gains),
                     "retenues": _dh(retenues),
                 }
             )
-        administrative = ligne["administrative"]
-        nom = f"{ligne['nom']} {ligne['prenom']}".strip()
+        ppr = ligne.ppr
+        if ppr in self._pprs:
+            raise RefusApplication(
+                _("Le PPR %(ppr)s figure plusieurs fois dans le fichier de paie.") % {"ppr": ppr}
+            )
+        if not ppr or len(ppr) > 20:
+            raise RefusApplication(
+                _("Ligne %(ligne)d : PPR « %(ppr)s » invalide (1 à 20 caractères).")
+                % {"ligne": n, "ppr": ppr}
+            )
+        self._pprs.add(ppr)
+        self.agents += 1
+        self.brut += brut
+        self.retenues += retenu
+        self.net += net
+        agent = self._dossier.get(ppr)
+        if agent is None:
+            self.inconnus += 1
+        administrative = ligne.administrative
+        nom = f"{ligne.nom} {ligne.prenom}".strip()
         return "\t".join(
             (
-                str(n),
-                _texte_copy(ligne["ppr"]),
+                str(mois_id),
+                _texte_copy(ppr),
+                "\\N" if agent is None else str(agent[0]),
                 _texte_copy(nom[:210]),
-                _texte_copy(str(administrative.get("grade") or "")[:32]),
-                _texte_copy(str(administrative.get("echelon") or "")[:5]),
-                _texte_copy(administrative.get("indice")),
-                _texte_copy(str(administrative.get("position") or "")[:24]),
-                _texte_copy(str(ligne["imputation"])[:60]),
+                _texte_copy((administrative.grade or "")[:32]),
+                _texte_copy((administrative.echelon or "")[:5]),
+                _texte_copy(administrative.indice),
+                _texte_copy((administrative.position or "")[:24]),
+                _texte_copy("" if agent is None else agent[1]),
+                _texte_copy(imputation),
                 str(brut),
                 str(retenu),
                 str(net),
-                json.dumps(elements, ensure_ascii=False, separators=(",", ":")).replace(
-                    "\\", "\\\\"
-                ),
+                msgspec.json.encode(elements).decode().replace("\\", "\\\\"),
             )
         )
 
-    def _total(self, n: int, ligne: dict[str, Any]) -> None:
-        cle = (str(ligne["imputation"]), str(ligne["rubrique"]), str(ligne["sens"]))
-        if cle in self.totaux:
+    def _total(self, n: int, ligne: Any) -> None:
+        cle = (ligne.imputation, ligne.rubrique, ligne.sens)
+        if cle in self.annonces:
             raise RefusApplication(
                 _("Ligne %(ligne)d : total %(cle)s en double.")
                 % {"ligne": n, "cle": " / ".join(cle)}
             )
-        self.totaux[cle] = (int(ligne["montant"].replace(".", "")), int(ligne["agents"]))
+        self.annonces[cle] = (int(ligne.montant.replace(".", "")), ligne.agents)
 
-    def lignes_copy(self, taille_bloc: int = 2000) -> Iterator[str]:
-        """Blocks of COPY rows, one per agent line, in file order."""
+    def lignes_copy(self, mois_id: int, taille_bloc: int = 2000) -> Iterator[str]:
+        """Blocks of COPY rows of the month's lines, one per agent line, in file order."""
         bloc: list[str] = []
         en_pied = False
-        with self.charge.open("rb") as fichier:
-            fichier.readline()  # the header, read apart
-            for n, brute in enumerate(fichier, start=2):
-                ligne = json.loads(brute)
-                genre = ligne["type"]
-                if genre == "agent" and not en_pied:
-                    bloc.append(self._agent(n, ligne))
-                    if len(bloc) >= taille_bloc:
-                        yield "\n".join(bloc) + "\n"
-                        bloc = []
-                elif genre == "total":
-                    en_pied = True
-                    self._total(n, ligne)
-                else:
-                    raise RefusApplication(
-                        _(
-                            "Ligne %(ligne)d : enregistrement « %(type)s » inattendu ici "
-                            "(ordre : en-tête, agents, totaux)."
-                        )
-                        % {"ligne": n, "type": genre}
+        for n, ligne in structures_lire(self.charge, flux="paie", debut=2):
+            genre = variante(ligne)
+            if genre == "agent" and not en_pied:
+                bloc.append(self._agent(n, ligne, mois_id))
+                if len(bloc) >= taille_bloc:
+                    yield "\n".join(bloc) + "\n"
+                    bloc = []
+            elif genre == "total":
+                en_pied = True
+                self._total(n, ligne)
+            else:
+                raise RefusApplication(
+                    _(
+                        "Ligne %(ligne)d : enregistrement « %(type)s » inattendu ici "
+                        "(ordre : en-tête, agents, totaux)."
                     )
+                    % {"ligne": n, "type": genre}
+                )
         if bloc:
             yield "\n".join(bloc) + "\n"
 
@@ -229,7 +270,7 @@ class _Flux(io.TextIOBase):
     def __init__(self, morceaux: Iterator[str]) -> None:
         self._morceaux = morceaux
         self._reste = ""
-        self.erreur: RefusApplication | None = None
+        self.erreur: RefusApplication | ErreurProtocole | None = None
 
     def readable(self) -> bool:
         return True
@@ -239,7 +280,7 @@ class _Flux(io.TextIOBase):
         while len(self._reste) < limite and self.erreur is None:
             try:
                 morceau = next(self._morceaux, None)
-            except RefusApplication as refus:
+            except (RefusApplication, ErreurProtocole) as refus:
                 self.erreur = refus
                 break
             if morceau is None:
@@ -249,80 +290,56 @@ class _Flux(io.TextIOBase):
         return donne
 
 
-def _charger(lecture: _Lecture) -> None:
-    """The agent lines into a temporary table by COPY; then no PPR twice."""
-    _executer("DROP TABLE IF EXISTS paie_import")
-    _executer(
-        "CREATE TEMPORARY TABLE paie_import (n bigint, ppr varchar(20), nom varchar(210), "
-        "grade varchar(32), echelon varchar(5), indice integer, position varchar(24), "
-        "imputation varchar(60), brut bigint, retenues bigint, net bigint, elements jsonb) "
-        "ON COMMIT DROP"
-    )
-    flux = _Flux(lecture.lignes_copy())
+def _charger(lecture: _Lecture, mois: MoisPaie) -> None:
+    """The month's lines straight into their table by COPY, then its totals (a few hundred
+    rows, added up on the way)."""
+    lecture.dossier_charger()
+    flux = _Flux(lecture.lignes_copy(mois.id))
     with connection.cursor() as curseur:
         curseur.cursor.copy_expert(
-            "COPY paie_import (n, ppr, nom, grade, echelon, indice, position, imputation, "
-            "brut, retenues, net, elements) FROM STDIN",
+            f"COPY {LignePaie._meta.db_table} (mois_id, ppr, agent_id, nom, grade, echelon, "
+            "indice, position, unite_code, imputation, brut, retenues, net, elements) "
+            "FROM STDIN",
             flux,
             size=1 << 20,
         )
     if flux.erreur is not None:
         raise flux.erreur
-    double = _un(
-        "SELECT ppr FROM paie_import GROUP BY ppr HAVING count(*) > 1 ORDER BY ppr LIMIT 1"
-    )
-    if double is not None:
-        raise RefusApplication(
-            _("Le PPR %(ppr)s figure plusieurs fois dans le fichier de paie.") % {"ppr": double[0]}
+    TotalPaie.objects.bulk_create(
+        TotalPaie(
+            mois=mois,
+            imputation=imputation,
+            rubrique=rubrique,
+            sens=sens,
+            libelle=libelle[:200],
+            montant=montant,
+            agents=nombre,
         )
-
-
-def _inserer(mois: MoisPaie) -> None:
-    lignes, totaux = LignePaie._meta.db_table, TotalPaie._meta.db_table
-    _executer(
-        f"INSERT INTO {lignes} (mois_id, ppr, agent_id, nom, grade, echelon, indice, "  # noqa: S608
-        "position, unite_code, imputation, brut, retenues, net, elements) "
-        "SELECT %s, i.ppr, a.id, i.nom, i.grade, i.echelon, i.indice, i.position, "
-        "coalesce(a.unite_code, ''), i.imputation, i.brut, i.retenues, i.net, i.elements "
-        f"FROM paie_import i LEFT JOIN {TABLE_AGENTS} a ON a.ppr = i.ppr",
-        [mois.id],
-    )
-    _executer(
-        f"INSERT INTO {totaux} (mois_id, imputation, rubrique, libelle, sens, montant, "  # noqa: S608
-        "agents) SELECT %s, l.imputation, e.code, min(e.libelle), e.sens, sum(e.montant), "
-        f"count(*) FROM {lignes} l, jsonb_to_recordset(l.elements) "
-        "e(code text, libelle text, sens text, montant bigint) "
-        "WHERE l.mois_id = %s GROUP BY l.imputation, e.code, e.sens",
-        [mois.id, mois.id],
+        for (imputation, rubrique, sens), (libelle, montant, nombre) in lecture.calcules.items()
     )
 
 
-def _totaux_verifier(lecture: _Lecture, mois: MoisPaie) -> tuple[int, int, int, int]:
-    """The header's and the trailer's totals against the lines. Returns (agents, gross,
-    deductions, net) of the month."""
+def _totaux_verifier(lecture: _Lecture) -> None:
+    """The header's and the trailer's totals against what the lines add up to."""
     entete = lecture.entete
-    sommes = _un(
-        "SELECT count(*), coalesce(sum(brut), 0), coalesce(sum(retenues), 0), "
-        "coalesce(sum(net), 0) FROM paie_import"
-    )
-    assert sommes is not None
-    agents, brut, retenues, net = (int(v) for v in sommes)
-    if agents != int(entete["agents"]):
+    if lecture.agents != entete.agents:
         raise RefusApplication(
             _("L'en-tête annonce %(a)d agents, le fichier en contient %(n)d.")
-            % {"a": int(entete["agents"]), "n": agents}
+            % {"a": entete.agents, "n": lecture.agents}
         )
-    for champ, calcule in (("brut", brut), ("retenues", retenues), ("net", net)):
-        if centimes(entete[champ]) != calcule:
+    for champ, calcule in (
+        ("brut", lecture.brut),
+        ("retenues", lecture.retenues),
+        ("net", lecture.net),
+    ):
+        annonce = getattr(entete, champ)
+        if centimes(annonce) != calcule:
             raise RefusApplication(
                 _("En-tête : %(champ)s annoncé %(annonce)s, somme des lignes %(somme)s.")
-                % {"champ": champ, "annonce": entete[champ], "somme": _dh(calcule)}
+                % {"champ": champ, "annonce": annonce, "somme": _dh(calcule)}
             )
-    annonces = lecture.totaux
-    calcules = {
-        (t.imputation, t.rubrique, t.sens): (t.montant, t.agents)
-        for t in TotalPaie.objects.filter(mois=mois)
-    }
+    annonces = lecture.annonces
+    calcules = {cle: (t[1], t[2]) for cle, t in lecture.calcules.items()}
     for cle in sorted(set(calcules) | set(annonces)):
         annonce, somme = annonces.get(cle), calcules.get(cle)
         if annonce != somme:
@@ -337,7 +354,6 @@ def _totaux_verifier(lecture: _Lecture, mois: MoisPaie) -> tuple[int, int, int, 
                     "somme": "aucune" if somme is None else f"{_dh(somme[0])} ({somme[1]})",
                 }
             )
-    return agents, brut, retenues, net
 
 
 def paie_recevoir(
@@ -360,14 +376,12 @@ def paie_recevoir(
         lecture = _Lecture(charge)
         entete = lecture.entete_lire(manifeste)
         mois, remplace = _mois_preparer(manifeste, entete)
-        _charger(lecture)
-        _inserer(mois)
-        agents, brut, retenues, net = _totaux_verifier(lecture, mois)
-        _executer("DROP TABLE paie_import")
+        _charger(lecture, mois)
+        _totaux_verifier(lecture)
+        agents, net, inconnus = lecture.agents, lecture.net, lecture.inconnus
         MoisPaie.objects.filter(id=mois.id).update(
-            agents=agents, brut=brut, retenues=retenues, net=net, compare_le=None
+            agents=agents, brut=lecture.brut, retenues=lecture.retenues, net=net, compare_le=None
         )
-        inconnus = LignePaie.objects.filter(mois=mois, agent_id__isnull=True).count()
         rapport = RapportApplication(appliques=agents, signales=inconnus)
         if remplace:
             rapport.remarques.append(f"mois {mois.mois:%Y-%m} remplacé par le fichier corrigé")

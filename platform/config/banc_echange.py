@@ -16,12 +16,14 @@ Steps:
    and a précompte on 5 % of the agents), N/1000 PPRs unknown to the HR file, budget
    imputations over 24 lines, the trailer's totals; streamed to disk and signed, in a forked
    child so that its memory (`generation_peak_rss_mb`) stays out of the ingestion's;
-3. `ingest_dispatch_seconds`: the gateway's inbox processing of that file — signature, digest,
-   count and every line's schema (`fichier_verifier`), sequence, then the `paie` port (COPY,
-   the PPR join, totals in SQL and their check against the trailer), receipt, archive,
-   notification of the paie role and the comparison's trigger; `verify_seconds` is the
-   verification alone, measured again afterwards on the archived file; `ingest_peak_rss_mb` is
-   this process's own peak right after (Django, the setup and the ingestion);
+3. `ingest_dispatch_seconds`: the gateway's inbox processing of that file — signature, digest
+   and count (`fichier_verifier`), sequence, then the `paie` port (one pass: every line decoded
+   and checked against its schema, the PPRs resolved, COPY into the month's lines, the totals
+   added up and checked against the trailer and the header), receipt, archive, notification of
+   the paie role and the comparison's trigger; `verify_seconds` is, for reference, the generic
+   full verification (every line through the Python checker), measured afterwards on the
+   archived file; `ingest_peak_rss_mb` is this process's own peak right after (Django, the
+   setup and the ingestion);
 4. baseline: the first `echantillon` lines ingested row by row through the ORM (agent looked up
    per line, one INSERT per line, each total read and updated per element), rolled back;
    extrapolated to N. `ratio_vs_baseline` = extrapolated baseline / fast path.

@@ -180,7 +180,10 @@ def fichier_recevoir(
     one re-driven by an operator: `ligne`)."""
     try:
         verifie = fichier_verifier(
-            fichier, destinataire=destinataire, cle_publique=cles.cle_publique
+            fichier,
+            destinataire=destinataire,
+            cle_publique=cles.cle_publique,
+            schema_par=ports.RECEPTEURS_CHARGE,
         )
     except ErreurProtocole as erreur:
         manifeste: Manifeste | None = None
@@ -333,7 +336,8 @@ def _appliquer(
             with schema_context(schema_de(partie_ord)):
                 rapport = recepteur(
                     manifeste=manifeste,
-                    # every line's schema was checked by `fichier_verifier` just before
+                    # every line's schema was checked by `fichier_verifier` just before (a
+                    # receiver taking the charge checks them itself, in its one pass)
                     enregistrements=enregistrements_lire(
                         fichier, flux=manifeste.flux, schema=False
                     ),

@@ -274,6 +274,28 @@ def test_ligne_incoherente_ou_ppr_double_refuse(
     assert f"Le PPR {a.ppr} figure plusieurs fois" in fichier.rapport
 
 
+def test_ligne_hors_schema_refuse_le_fichier_entier(
+    depot, creer_agent, tenant_a, django_capture_on_commit_callbacks, comparaisons
+):
+    """The schema of each line is checked in the receiver's one pass: an invalid line after
+    valid ones (already sent to COPY) leaves nothing behind, and is named."""
+    partie = f"ORD:{tenant_a.code}"
+    a, b = creer_agent(), creer_agent()
+    lignes = fichier_paie(
+        partie,
+        [
+            agent(a.ppr, "1.1", [element("TB", "gain", "100.00")]),
+            agent(b.ppr, "1.1", [element("TB", "gain", "100.00", origine="banque")]),
+        ],
+    )
+    fichier = _refuse(depot, partie, django_capture_on_commit_callbacks, lignes)
+    assert fichier.code_erreur == "E-SCHEMA"
+    assert "ligne 3, champ « elements[0].origine » : une valeur parmi engine, tresor" in (
+        fichier.rapport
+    )
+    assert comparaisons == []
+
+
 def test_fichier_altere_ne_change_rien(
     depot, creer_agent, tenant_a, django_capture_on_commit_callbacks, comparaisons
 ):

@@ -130,10 +130,17 @@ ResolveurCle = Callable[[str, str, datetime], bytes]
 
 
 def fichier_verifier(
-    fichier: FichierEchange, *, destinataire: str, cle_publique: ResolveurCle
+    fichier: FichierEchange,
+    *,
+    destinataire: str,
+    cle_publique: ResolveurCle,
+    schema_par: frozenset[str] | set[str] = frozenset(),
 ) -> Manifeste:
     """Every check of §3 but the sequence, which needs the receiver's state. Raises
-    ErreurProtocole with the first failure."""
+    ErreurProtocole with the first failure. The lines' schema of the streams in `schema_par`
+    is left to their receiver, which checks every line in its own single pass over the payload
+    (`structures_lire`) inside the transaction that applies it: one E-SCHEMA there rolls the
+    whole file back, so nothing of an invalid file is applied either way."""
     try:
         octets = fichier.manifeste.read_bytes()
         signature_octets = fichier.signature.read_bytes()
@@ -175,8 +182,9 @@ def fichier_verifier(
         raise ErreurProtocole(
             "E-COMPTE", f"{manifeste.enregistrements} enregistrements annoncés, {lignes} lus"
         )
-    for _enregistrement in enregistrements_lire(fichier, flux=manifeste.flux):
-        pass  # schema of every line, before anything is applied
+    if manifeste.flux not in schema_par:
+        for _enregistrement in enregistrements_lire(fichier, flux=manifeste.flux):
+            pass  # schema of every line, before anything is applied
     return manifeste
 
 
@@ -198,3 +206,13 @@ def enregistrements_lire(
             if schema:
                 schemas.enregistrement_verifier(flux, enregistrement, ligne=numero)
             yield enregistrement
+
+
+def structures_lire(charge: Path, *, flux: str, debut: int = 1) -> Iterator[tuple[int, Any]]:
+    """(line number, typed record) for each line of a payload from line `debut` on, each
+    decoded and checked in one pass (`schemas.enregistrement_decoder`): what a receiver that
+    loads a large file itself reads."""
+    with charge.open("rb") as lignes:
+        for numero, ligne in enumerate(lignes, start=1):
+            if numero >= debut:
+                yield numero, schemas.enregistrement_decoder(flux, ligne, numero=numero)

@@ -14,8 +14,10 @@ from exchange.protocole.fichiers import (
     ResolveurCle,
     fichier_construire,
     fichier_verifier,
+    structures_lire,
 )
 from exchange.protocole.manifeste import ErreurProtocole, manifeste_lire
+from exchange.protocole.schemas import enregistrement_decoder, variante
 
 EMETTEUR, DESTINATAIRE = "TGR:TM-TEST", "ORD:test-a"
 CLE = signature.paire_generer()
@@ -160,3 +162,58 @@ def test_compte_annonce_faux(tmp_path):
     manifeste["enregistrements"] = 3
     fichier.manifeste.write_text(json.dumps(manifeste))
     assert erreur(fichier).code == "E-SIGNATURE"
+
+
+def test_schema_laisse_au_recepteur_puis_verifie_ligne_par_ligne(tmp_path):
+    """A stream in `schema_par` passes the file checks without its lines' schema; the receiver's
+    one pass (`structures_lire`) then refuses the invalid line with the checker's words."""
+    fichier = construire(tmp_path, [REPONSE, REPONSE | {"version": "2"}])
+    manifeste = fichier_verifier(
+        fichier, destinataire=DESTINATAIRE, cle_publique=resolveur(), schema_par={"reponses"}
+    )
+    assert manifeste.enregistrements == 2
+    lues = structures_lire(fichier.charge, flux="reponses")
+    numero, premiere = next(lues)
+    assert (numero, premiere.acte_id, premiere.etat, premiere.observations) == (1, 1, "vise", [])
+    with pytest.raises(ErreurProtocole) as info:
+        next(lues)
+    assert (info.value.code, info.value.ligne) == ("E-SCHEMA", 2)
+    assert info.value.message == "ligne 2, champ « version » : entier attendu, reçu '2'"
+
+
+ENTETE = {
+    "type": "entete", "mois": "2026-11", "ordonnateur": DESTINATAIRE, "date_arret": "2026-11-20",
+    "date_paiement": "2026-11-27", "agents": 1, "brut": "10.00", "retenues": "0.00",
+    "net": "10.00", "inconnu": {"ignore": True},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("ligne", "attendu"),
+    [
+        (ENTETE | {"mois": "2026-13"}, "champ « mois » : mois AAAA-MM attendu"),
+        (ENTETE | {"brut": "10.0"}, "champ « brut » : montant « 0.00 » attendu"),
+        (ENTETE | {"brut": "10.00\n"}, "champ « brut » : montant « 0.00 » attendu"),
+        (ENTETE | {"agents": True}, "champ « agents » : entier attendu"),
+        (ENTETE | {"agents": None}, "champ « agents » obligatoire absent"),
+        (ENTETE | {"type": "pied"}, "champ « type » : une valeur parmi entete, agent, total"),
+        ([ENTETE], "une valeur parmi entete, agent, total"),
+        # stricter than the checker: a date written exactly AAAA-MM-JJ
+        (ENTETE | {"date_arret": "2026-W47-5"}, "ligne 3 : Invalid RFC3339 encoded date"),
+    ],
+)
+def test_decodage_type_refuse_avec_les_mots_du_protocole(ligne, attendu):
+    with pytest.raises(ErreurProtocole) as info:
+        enregistrement_decoder("paie", json.dumps(ligne).encode(), numero=3)
+    assert info.value.code == "E-SCHEMA"
+    assert attendu in info.value.message
+
+
+def test_decodage_type_accepte_ce_que_le_verificateur_accepte():
+    entete = enregistrement_decoder("paie", json.dumps(ENTETE).encode(), numero=1)
+    assert variante(entete) == "entete"
+    assert (entete.mois, entete.agents, entete.brut, str(entete.date_arret)) == (
+        "2026-11", 1, "10.00", "2026-11-20"
+    )  # fmt: skip
+    with pytest.raises(ErreurProtocole, match="JSON illisible"):
+        enregistrement_decoder("paie", b'{"type": "entete",', numero=1)
