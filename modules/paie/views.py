@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from documents import facade as documents
@@ -101,11 +102,18 @@ def _ligne(request: HttpRequest, mois_id: int, ligne_id: int) -> tuple[MoisPaie,
     return mois, ligne
 
 
-def _bulletin_contexte(mois: MoisPaie, ligne: LignePaie) -> dict[str, Any]:
+def _held(request: HttpRequest) -> Any:
+    return permissions.from_session(request.session.get(permissions.SESSION_HABILITATIONS_KEY))
+
+
+def _bulletin_contexte(request: HttpRequest, mois: MoisPaie, ligne: LignePaie) -> dict[str, Any]:
     elements = list(ligne.elements)
+    sensible = personnel.donnees_sensibles_visibles(_held(request))(ligne.unite_code)
     return {
         "m": mois,
         "ligne": ligne,
+        # a health-related position is sensitive data (law 09-08): masked without the right
+        "position": personnel.position_libelle(ligne.position, sensible=sensible),
         "gains": [e for e in elements if e.get("sens") == "gain"],
         "retenues": [e for e in elements if e.get("sens") == "retenue"],
         "tresor": any(e.get("origine") == "tresor" for e in elements),
@@ -116,7 +124,7 @@ def _bulletin_contexte(mois: MoisPaie, ligne: LignePaie) -> dict[str, Any]:
 def bulletin(request: HttpRequest, mois_id: int, ligne_id: int) -> HttpResponse:
     mois, ligne = _ligne(request, mois_id, ligne_id)
     _consigner(request, "paie", [ligne.agent_id], f"bulletin {mois}")
-    contexte = _bulletin_contexte(mois, ligne)
+    contexte = _bulletin_contexte(request, mois, ligne)
     if ligne.agent_id is not None:
         contexte["autres"] = selectors.lignes_agent(
             perimetre=_perimetre(request), agent_id=ligne.agent_id
@@ -128,7 +136,7 @@ def bulletin(request: HttpRequest, mois_id: int, ligne_id: int) -> HttpResponse:
 def bulletin_pdf(request: HttpRequest, mois_id: int, ligne_id: int) -> HttpResponse:
     mois, ligne = _ligne(request, mois_id, ligne_id)
     _consigner(request, "paie", [ligne.agent_id], f"bulletin PDF {mois}")
-    contexte = _bulletin_contexte(mois, ligne)
+    contexte = _bulletin_contexte(request, mois, ligne)
     paiement = mois.date_paiement or mois.mois
     contexte.update(
         date_fr=documents.date_fr(paiement),
@@ -204,6 +212,35 @@ def _filtres(request: HttpRequest) -> dict[str, str]:
     }
 
 
+CHAMPS_ECART = {
+    "grade": gettext_lazy("Grade"),
+    "echelon": gettext_lazy("Échelon"),
+    "indice": gettext_lazy("Indice"),
+    "position": gettext_lazy("Position"),
+}
+
+
+def _details_afficher(ecarts: Any, held: Any) -> None:
+    """Each gap's detail as people read it (`e.affiche`): fields and positions by their labels,
+    a health-related position masked where the person may not read it (law 09-08)."""
+    voit = personnel.donnees_sensibles_visibles(held)
+    for e in ecarts:
+        detail = dict(e.detail or {})
+        sensible = voit(e.unite_code)
+        if detail.get("position"):
+            detail["position"] = personnel.position_libelle(detail["position"], sensible=sensible)
+        champs = []
+        for c in detail.get("champs") or []:
+            rh, paie = c.get("rh"), c.get("paie")
+            if c.get("champ") == "position":
+                rh = personnel.position_libelle(str(rh or ""), sensible=sensible)
+                paie = personnel.position_libelle(str(paie or ""), sensible=sensible)
+            champs.append({"champ": CHAMPS_ECART.get(c.get("champ"), c.get("champ")),
+                           "rh": rh, "paie": paie})  # fmt: skip
+        detail["champs"] = champs
+        e.affiche = detail
+
+
 @permissions.requires(Action.PAIE_VOIR)
 def ecarts(request: HttpRequest, mois_id: int) -> HttpResponse:
     mois = _mois(mois_id)
@@ -212,7 +249,8 @@ def ecarts(request: HttpRequest, mois_id: int) -> HttpResponse:
     lignes = selectors.ecarts_scopes(perimetre=perimetre, mois=mois, **filtres)
     page = Paginator(lignes, 100).get_page(request.GET.get("page"))
     _consigner(request, "liste", (e.agent_id for e in page.object_list), f"écarts {mois}")
-    held = permissions.from_session(request.session.get(permissions.SESSION_HABILITATIONS_KEY))
+    held = _held(request)
+    _details_afficher(page.object_list, held)
     return render(
         request,
         "paie/ecarts.html",

@@ -5,7 +5,7 @@ Frozen dataclasses out, no models; every read is scoped by the caller's perimete
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -22,6 +22,7 @@ from modules.personnel import (
     paie,
     paie_population,
     postes,
+    presentation,
     selectors,
     services,
     services_actes,
@@ -214,6 +215,18 @@ def evenement_depuis_acte(
         verifier_poste=verifier_poste,
     )
     return evenement.id
+
+
+def donnees_sensibles_visibles(habilitations: Iterable[Any]) -> Callable[[str], bool]:
+    """Whether these habilitations may read the health-related data (law 09-08) of agents of a
+    unit, as a predicate on the unit's code (its units read once)."""
+    sensibles = presentation.Droits.depuis(habilitations).sensibles
+    return lambda unite_code: sensibles == "all" or unite_code in sensibles
+
+
+def position_libelle(position: str, *, sensible: bool) -> str:
+    """A position code as people read it; a health-related one masked unless `sensible`."""
+    return presentation.position_affichee(position, sensible=sensible)
 
 
 def agents_nombre(*, perimetre: Perimetre) -> int:

@@ -386,3 +386,53 @@ def test_liste_des_mois_par_perimetre(agents, novembre) -> None:
     ]
     fes = selectors.mois_liste(perimetre=Perimetre(racines=frozenset({"FES"})))
     assert [(m.id, m.agents, m.net) for m in fes] == [(novembre.id, 1, 480_000), (octobre.id, 0, 0)]
+
+
+def test_position_de_sante_masquee_sans_le_droit(client_a, agents) -> None:
+    """A health-related position (law 09-08) reads « Congé (détail réservé) » on the payslip
+    and in the gaps' detail, unless the person also holds a role allowed sensitive data over
+    the agent's unit; other positions read by their label, not their code."""
+    a = agents["a"]
+    mois = mois_creer(
+        NOV,
+        [
+            ligne(a.ppr, [el("TB", "gain", 300_000)], nom="Amrani Karim", agent_id=a.id,
+                  unite_code="DRH", position="conge_maladie_longue"),
+            ligne(agents["b"].ppr, [el("TB", "gain", 400_000)], nom="Berrada Karim",
+                  agent_id=agents["b"].id, unite_code="PAIE", position="mise_a_disposition"),
+        ],
+    )  # fmt: skip
+    EcartPaie.objects.create(
+        mois=mois, ppr=a.ppr, agent_id=a.id, unite_code="DRH", nature="situation",
+        nom="Amrani Karim", attendu=600_000, paye=300_000,
+        detail={"champs": [{"champ": "position", "rh": "activite",
+                            "paie": "conge_maladie_longue"}]},
+    )  # fmt: skip
+    la = LignePaie.objects.get(mois=mois, ppr=a.ppr)
+    lb = LignePaie.objects.get(mois=mois, ppr=agents["b"].ppr)
+    bulletin = reverse("paie:bulletin", args=[mois.id, la.id])
+    liste = reverse("paie:ecarts", args=[mois.id])
+
+    paie_seul = client_a(("paie", None))
+    page = paie_seul.get(bulletin)
+    assert page.context["position"] == "Congé (détail réservé)"
+    assert "conge_maladie_longue" not in page.content.decode()
+    assert "longue durée" not in page.content.decode()
+    assert (
+        paie_seul.get(reverse("paie:bulletin", args=[mois.id, lb.id])).context["position"]
+        == "Mise à disposition"
+    )
+    (ecart,) = paie_seul.get(liste).context["page"].object_list
+    assert ecart.affiche["champs"] == [
+        {"champ": "Position", "rh": "Activité", "paie": "Congé (détail réservé)"}
+    ]
+    assert "longue durée" not in paie_seul.get(liste).content.decode()
+
+    # the same person with a role allowed sensitive data, but over another subtree: still masked
+    ailleurs = client_a(("paie", None), ("gestionnaire", "FES"), username="autre.test")
+    assert ailleurs.get(bulletin).context["position"] == "Congé (détail réservé)"
+    # over the agent's unit: the label
+    rh = client_a(("paie", None), ("gestionnaire", "DRH"), username="rh.test")
+    assert rh.get(bulletin).context["position"] == "Congé de maladie de longue durée"
+    (ecart,) = rh.get(liste).context["page"].object_list
+    assert ecart.affiche["champs"][0]["paie"] == "Congé de maladie de longue durée"
