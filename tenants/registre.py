@@ -78,17 +78,17 @@ def inscrire_lot(*, pprs: Iterable[str]) -> int:
     The caller has already checked `gestionnaires()` for conflicts; the partial unique index
     is the last guard. Returns how many rows were added."""
     ici = organisation_courante()
+    # ON CONFLICT on the "one active row per PPR and organisation" index rather than an
+    # anti-join: each row is one probe of that index whatever the planner believes about the
+    # table (a NOT EXISTS of 300,000 PPRs ran for minutes after the table had been emptied).
     with connection.cursor() as cursor:
         cursor.execute(
             """
             INSERT INTO public.tenants_inscriptionppr (ppr, organisation_id, role, active, depuis)
             SELECT p, %s, 'gestion', true, now() FROM unnest(%s::text[]) AS p
-            WHERE NOT EXISTS (
-                SELECT 1 FROM public.tenants_inscriptionppr i
-                WHERE i.ppr = p AND i.organisation_id = %s AND i.active
-            )
+            ON CONFLICT (ppr, organisation_id) WHERE active DO NOTHING
             """,
-            [ici.pk, list(pprs), ici.pk],
+            [ici.pk, list(pprs)],
         )
         return int(cursor.rowcount)
 

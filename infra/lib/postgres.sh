@@ -89,6 +89,12 @@ shared_buffers = 512MB
 effective_cache_size = 8GB
 work_mem = 16MB
 maintenance_work_mem = 256MB
+# Bulk writes (a payroll month, a yearly advancement campaign: gigabytes of WAL): checkpoints
+# spaced by time rather than forced by volume, fewer full-page images, and those compressed.
+max_wal_size = 4GB
+checkpoint_timeout = 15min
+wal_compression = lz4
+wal_buffers = 64MB
 password_encryption = scram-sha-256
 log_line_prefix = '%m [%p] %q%u@%d '
 log_timezone = 'UTC'

@@ -6,6 +6,7 @@ one. Lives in `config` because it joins identity (tokens) and the gateway (files
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +47,16 @@ def _lire(request: HttpRequest, partie: str) -> bytes:
     return envoi.read() if envoi is not None else b""
 
 
+def _ecrire(request: HttpRequest, partie: str, cible: Path) -> None:
+    """Copy an uploaded part to `cible` by chunks (a 356 MB payroll file never sits in memory:
+    Django has already spooled it to a temporary file), under a temporary name renamed after."""
+    temporaire = cible.with_name(f".{cible.name}.tmp")
+    with temporaire.open("wb") as sortie:
+        for morceau in request.FILES[partie].chunks():
+            sortie.write(morceau)
+    temporaire.replace(cible)
+
+
 @csrf_exempt
 @require_POST
 def fichier_deposer(request: HttpRequest) -> HttpResponse:
@@ -75,19 +86,12 @@ def fichier_deposer(request: HttpRequest) -> HttpResponse:
         )
     depot = facade.depot_plateforme()
     fichier = FichierEchange(depot.boite(manifeste.destinataire, "inbox") / manifeste.nom_base())
-    contenus = {
-        "charge": _lire(request, "charge"),
-        "manifeste": octets,
-        "signature": _lire(request, "signature"),
-    }
-    for partie, cible in (
-        ("charge", fichier.charge),
-        ("manifeste", fichier.manifeste),
-        ("signature", fichier.signature),
-    ):
-        temporaire = cible.with_name(f".{cible.name}.tmp")
-        temporaire.write_bytes(contenus[partie])
-        temporaire.replace(cible)
+    # the payload, then the manifest, the signature last (its presence means complete)
+    _ecrire(request, "charge", fichier.charge)
+    temporaire = fichier.manifeste.with_name(f".{fichier.manifeste.name}.tmp")
+    temporaire.write_bytes(octets)
+    temporaire.replace(fichier.manifeste)
+    _ecrire(request, "signature", fichier.signature)
     issue = passerelle.fichier_recevoir(
         depot=depot, destinataire=manifeste.destinataire, fichier=fichier
     )

@@ -41,6 +41,7 @@ class CorpsFixture:
     code: str
     libelle_fr: str
     source: str
+    libelle_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class GradeFixture:
     corps_code: str
     libelle_fr: str
     source: str
+    # The Arabic labels are a translation from general knowledge, not checked against the
+    # statutes' Arabic text (see the fixtures' README): they name the grade on bilingual pages.
+    libelle_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,12 @@ def enregistrements_fixtures() -> list[Enregistrement]:
 
 def corps_fixtures() -> list[CorpsFixture]:
     return [
-        CorpsFixture(code=r["code"], libelle_fr=r["libelle_fr"], source=r["source"])
+        CorpsFixture(
+            code=r["code"],
+            libelle_fr=r["libelle_fr"],
+            libelle_ar=r.get("libelle_ar") or "",
+            source=r["source"],
+        )
         for r in _csv("corps.csv")
     ]
 
@@ -150,6 +159,7 @@ def grades_fixtures() -> list[GradeFixture]:
             code=r["code"],
             corps_code=r["corps_code"],
             libelle_fr=r["libelle_fr"],
+            libelle_ar=r.get("libelle_ar") or "",
             source=r["source"],
         )
         for r in _csv("grades.csv")

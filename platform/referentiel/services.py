@@ -74,10 +74,13 @@ def referentiel_charger(*, auteur: str, instant: datetime | None = None) -> Bila
     Parametre.objects.bulk_create(nouveaux)
     corps = {c.code: c for c in fixtures_io.corps_fixtures()}
     Corps.objects.bulk_create(
-        [Corps(code=c.code, libelle_fr=c.libelle_fr, source=c.source) for c in corps.values()],
+        [
+            Corps(code=c.code, libelle_fr=c.libelle_fr, libelle_ar=c.libelle_ar, source=c.source)
+            for c in corps.values()
+        ],
         update_conflicts=True,
         unique_fields=["code"],
-        update_fields=["libelle_fr", "source"],
+        update_fields=["libelle_fr", "libelle_ar", "source"],
     )
     grades = fixtures_io.grades_fixtures()
     corps_ids = dict(Corps.objects.values_list("code", "id"))
@@ -87,13 +90,14 @@ def referentiel_charger(*, auteur: str, instant: datetime | None = None) -> Bila
                 code=g.code,
                 corps_id=corps_ids[g.corps_code],
                 libelle_fr=g.libelle_fr,
+                libelle_ar=g.libelle_ar,
                 source=g.source,
             )
             for g in grades
         ],
         update_conflicts=True,
         unique_fields=["code"],
-        update_fields=["corps_id", "libelle_fr", "source"],
+        update_fields=["corps_id", "libelle_fr", "libelle_ar", "source"],
     )
     territoires = fixtures_io.territoires_fixtures()
     Territoire.objects.bulk_create(

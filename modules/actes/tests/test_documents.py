@@ -119,6 +119,9 @@ def test_avancement_echelon_brouillon_puis_vise(
     assert "Karim Alaoui" in contenu
     assert {"كريم", "العلوي"} <= mots
     assert "PPR 4100001" in contenu
+    # the grade in both scripts (the referentiel's Arabic label, not the French one twice)
+    assert "Administrateur 2e grade" in contenu
+    assert {"متصرف", "الدرجة", "الثانية"} <= mots
     assert f"N° {acte.numero}" in contenu
     assert "Arrêté portant avancement d'échelon" in contenu
     assert "de l'échelon 3 (indice 403) à l'échelon 4 (indice 436)" in contenu
