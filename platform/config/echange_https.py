@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
@@ -52,7 +53,8 @@ def _ecrire(request: HttpRequest, partie: str, cible: Path) -> None:
     Django has already spooled it to a temporary file), under a temporary name renamed after."""
     temporaire = cible.with_name(f".{cible.name}.tmp")
     with temporaire.open("wb") as sortie:
-        for morceau in request.FILES[partie].chunks():
+        envoi = cast(UploadedFile, request.FILES[partie])
+        for morceau in envoi.chunks():
             sortie.write(morceau)
     temporaire.replace(cible)
 
