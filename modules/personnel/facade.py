@@ -414,7 +414,7 @@ def replace_enfant(enfant: Any, deces: date) -> EnfantProjete:
 
 
 def dossier_paie(*, perimetre: Perimetre, agent_id: int) -> DossierPaie | None:
-    agent = selectors.agent_dossier(perimetre=perimetre, agent_id=agent_id)
+    agent = selectors.agent_dossier_paie(perimetre=perimetre, agent_id=agent_id)
     return DossierPaie(agent) if agent else None
 
 

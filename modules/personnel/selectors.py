@@ -164,6 +164,24 @@ def agent_dossier(*, perimetre: Perimetre, agent_id: int) -> Agent | None:
     )
 
 
+def agent_dossier_paie(*, perimetre: Perimetre, agent_id: int) -> Agent | None:
+    """The agent with what the pay computation reads — children, events, indemnities — in
+    four queries (an act's impact loads it once; the documents are not part of it)."""
+    return (
+        agents_scopes(perimetre=perimetre)
+        .filter(id=agent_id)
+        .prefetch_related(
+            Prefetch("enfants", queryset=Enfant.objects.order_by("date_naissance", "id")),
+            Prefetch(
+                "evenements",
+                queryset=EvenementCarriere.objects.order_by("date_effet", "enregistre_le", "id"),
+            ),
+            Prefetch("indemnites", queryset=IndemniteAgent.objects.order_by("du", "id")),
+        )
+        .first()
+    )
+
+
 def evenement_get(*, perimetre: Perimetre, evenement_id: int) -> EvenementCarriere | None:
     return (
         EvenementCarriere.objects.filter(
