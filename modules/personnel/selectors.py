@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
@@ -145,39 +146,39 @@ def agent_get_par_ppr(*, perimetre: Perimetre, ppr: str) -> Agent | None:
     return agents_scopes(perimetre=perimetre).filter(ppr=ppr).first()
 
 
+def _prefetch_paie() -> list[Prefetch[Any]]:
+    """What the pay computation reads of an agent: children, events, indemnities."""
+    return [
+        Prefetch("enfants", queryset=Enfant.objects.order_by("date_naissance", "id")),
+        Prefetch(
+            "evenements",
+            queryset=EvenementCarriere.objects.order_by("date_effet", "enregistre_le", "id"),
+        ),
+        Prefetch("indemnites", queryset=IndemniteAgent.objects.order_by("du", "id")),
+    ]
+
+
 def agent_dossier(*, perimetre: Perimetre, agent_id: int) -> Agent | None:
-    """The agent with its children, events (and what they supersede) and documents, in a fixed
-    number of queries."""
+    """The agent with its children, events (and what they supersede), indemnities and
+    documents, in a fixed number of queries."""
     return (
         agents_scopes(perimetre=perimetre)
         .filter(id=agent_id)
         .prefetch_related(
-            Prefetch("enfants", queryset=Enfant.objects.order_by("date_naissance", "id")),
-            Prefetch(
-                "evenements",
-                queryset=EvenementCarriere.objects.order_by("date_effet", "enregistre_le", "id"),
-            ),
+            *_prefetch_paie(),
             Prefetch("pieces", queryset=PieceJustificative.objects.order_by("ajoute_le", "id")),
-            Prefetch("indemnites", queryset=IndemniteAgent.objects.order_by("du", "id")),
         )
         .first()
     )
 
 
 def agent_dossier_paie(*, perimetre: Perimetre, agent_id: int) -> Agent | None:
-    """The agent with what the pay computation reads — children, events, indemnities — in
-    four queries (an act's impact loads it once; the documents are not part of it)."""
+    """The agent with what the pay computation reads, in four queries (an act's impact loads
+    it once; the documents are not part of it)."""
     return (
         agents_scopes(perimetre=perimetre)
         .filter(id=agent_id)
-        .prefetch_related(
-            Prefetch("enfants", queryset=Enfant.objects.order_by("date_naissance", "id")),
-            Prefetch(
-                "evenements",
-                queryset=EvenementCarriere.objects.order_by("date_effet", "enregistre_le", "id"),
-            ),
-            Prefetch("indemnites", queryset=IndemniteAgent.objects.order_by("du", "id")),
-        )
+        .prefetch_related(*_prefetch_paie())
         .first()
     )
 

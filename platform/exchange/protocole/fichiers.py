@@ -195,14 +195,7 @@ def enregistrements_lire(
     `schema` is false: a file `fichier_verifier` has just checked whole is not checked twice)."""
     with fichier.charge.open("rb") as charge:
         for numero, ligne in enumerate(charge, start=1):
-            try:
-                enregistrement = json.loads(ligne)
-            except (UnicodeDecodeError, json.JSONDecodeError) as erreur:
-                raise ErreurProtocole(
-                    "E-SCHEMA",
-                    f"ligne {numero} : JSON illisible ({getattr(erreur, 'msg', erreur)})",
-                    ligne=numero,
-                ) from None
+            enregistrement = schemas.ligne_json_lire(ligne, numero=numero)
             if schema:
                 schemas.enregistrement_verifier(flux, enregistrement, ligne=numero)
             yield enregistrement

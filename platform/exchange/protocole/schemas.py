@@ -397,20 +397,24 @@ def decodeur(flux: str) -> msgspec.json.Decoder[Any]:
     return _DECODEURS[flux]
 
 
+def ligne_json_lire(ligne: bytes, *, numero: int) -> Any:
+    """One payload line parsed as JSON; E-SCHEMA naming the line when it is not JSON."""
+    try:
+        return json.loads(ligne)
+    except (UnicodeDecodeError, json.JSONDecodeError) as erreur:
+        raise ErreurProtocole(
+            "E-SCHEMA",
+            f"ligne {numero} : JSON illisible ({getattr(erreur, 'msg', erreur)})",
+            ligne=numero,
+        ) from None
+
+
 def enregistrement_decoder(flux: str, ligne: bytes, *, numero: int) -> Any:
     """One line of the payload as the flux's typed structure. Raises ErreurProtocole E-SCHEMA
     naming the line and the field when it is not valid."""
     try:
         return decodeur(flux).decode(ligne)
     except msgspec.DecodeError as refus:
-        try:
-            enregistrement = json.loads(ligne)
-        except (UnicodeDecodeError, json.JSONDecodeError) as erreur:
-            raise ErreurProtocole(
-                "E-SCHEMA",
-                f"ligne {numero} : JSON illisible ({getattr(erreur, 'msg', erreur)})",
-                ligne=numero,
-            ) from None
-        enregistrement_verifier(flux, enregistrement, ligne=numero)
+        enregistrement_verifier(flux, ligne_json_lire(ligne, numero=numero), ligne=numero)
         # the checker accepts what the stricter decoder refused: the decoder's own words
         raise ErreurProtocole("E-SCHEMA", f"ligne {numero} : {refus}", ligne=numero) from None
