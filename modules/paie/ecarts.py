@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from audit import services as audit_services
 from modules.paie.models import EcartPaie, MoisPaie, NatureEcartPaie, StatutEcartPaie
@@ -243,6 +244,35 @@ def constats_etablir(
                 )
             )
     return constats
+
+
+CHAMPS_LIBELLES = {
+    "grade": gettext_lazy("Grade"),
+    "echelon": gettext_lazy("Échelon"),
+    "indice": gettext_lazy("Indice"),
+    "position": gettext_lazy("Position"),
+}
+
+
+def detail_affiche(detail: dict[str, Any] | None, *, sensible: bool) -> dict[str, Any]:
+    """A gap's detail as people read it: fields and positions by their labels, a health-related
+    position masked unless `sensible` (law 09-08). The stored detail keeps the codes."""
+    affiche = dict(detail or {})
+
+    def position(code: Any) -> str:
+        return personnel.position_libelle(str(code or ""), sensible=sensible)
+
+    if affiche.get("position"):
+        affiche["position"] = position(affiche["position"])
+    affiche["champs"] = [
+        {
+            "champ": CHAMPS_LIBELLES.get(c.get("champ"), c.get("champ")),
+            "rh": position(c.get("rh")) if c.get("champ") == "position" else c.get("rh"),
+            "paie": position(c.get("paie")) if c.get("champ") == "position" else c.get("paie"),
+        }
+        for c in affiche.get("champs") or []
+    ]
+    return affiche
 
 
 SQL_PURGER = """

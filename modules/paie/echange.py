@@ -108,6 +108,22 @@ def _texte_copy(valeur: Any) -> str:
     return texte
 
 
+# The widths of the month's tables: a longer imputation or rubrique code is refused by name (a
+# truncated one would no longer match the trailer's totals, and the database would refuse it
+# with an error nobody can act on).
+IMPUTATION_MAX = LignePaie._meta.get_field("imputation").max_length or 60
+RUBRIQUE_MAX = TotalPaie._meta.get_field("rubrique").max_length or 40
+
+
+def _longueur_verifier(n: int, champ: str, valeur: str, maximum: int) -> str:
+    if len(valeur) > maximum:
+        raise RefusApplication(
+            _("Ligne %(ligne)d : %(champ)s « %(valeur)s » trop long (%(max)d caractères au plus).")
+            % {"ligne": n, "champ": champ, "valeur": valeur[:80], "max": maximum}
+        )
+    return valeur
+
+
 class _Lecture:
     """One pass over the payload: each line decoded and checked against the protocol's schema
     (typed structures, `structures_lire`), each agent line checked (gross, deductions and net
@@ -148,11 +164,13 @@ class _Lecture:
 
     def _agent(self, n: int, ligne: Any, mois_id: int) -> str:
         gains = retenues = 0
-        imputation = ligne.imputation[:60]
+        imputation = _longueur_verifier(n, "imputation", ligne.imputation, IMPUTATION_MAX)
         calcules = self.calcules
         elements = []
         for element in ligne.elements:
             code, libelle, sens = element.code, element.libelle, element.sens
+            if len(code) > RUBRIQUE_MAX:
+                _longueur_verifier(n, "elements.code", code, RUBRIQUE_MAX)
             montant = int(element.montant.replace(".", ""))
             if sens == "gain":
                 gains += montant
@@ -228,6 +246,8 @@ class _Lecture:
         )
 
     def _total(self, n: int, ligne: Any) -> None:
+        _longueur_verifier(n, "imputation", ligne.imputation, IMPUTATION_MAX)
+        _longueur_verifier(n, "rubrique", ligne.rubrique, RUBRIQUE_MAX)
         cle = (ligne.imputation, ligne.rubrique, ligne.sens)
         if cle in self.annonces:
             raise RefusApplication(

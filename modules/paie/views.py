@@ -18,13 +18,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from documents import facade as documents
 from identity import permissions
 from identity.permissions import Action
 from modules.paie import differences as differences_mod
+from modules.paie import ecarts as ecarts_mod
 from modules.paie import exports, selectors, services
 from modules.paie.models import (
     EcartPaie,
@@ -40,9 +40,12 @@ from modules.unites.perimetres import Perimetre
 FORMATS = ("csv", "xlsx")
 
 
+def _held(request: HttpRequest) -> Any:
+    return permissions.from_session(request.session.get(permissions.SESSION_HABILITATIONS_KEY))
+
+
 def _perimetre(request: HttpRequest, action: Action = Action.PAIE_VOIR) -> Perimetre:
-    held = permissions.from_session(request.session.get(permissions.SESSION_HABILITATIONS_KEY))
-    return selectors.perimetre(held, action)
+    return selectors.perimetre(_held(request), action)
 
 
 def _acteur(request: HttpRequest) -> str:
@@ -100,10 +103,6 @@ def _ligne(request: HttpRequest, mois_id: int, ligne_id: int) -> tuple[MoisPaie,
     if ligne is None:
         raise Http404(_("Bulletin introuvable."))
     return mois, ligne
-
-
-def _held(request: HttpRequest) -> Any:
-    return permissions.from_session(request.session.get(permissions.SESSION_HABILITATIONS_KEY))
 
 
 def _bulletin_contexte(request: HttpRequest, mois: MoisPaie, ligne: LignePaie) -> dict[str, Any]:
@@ -212,35 +211,6 @@ def _filtres(request: HttpRequest) -> dict[str, str]:
     }
 
 
-CHAMPS_ECART = {
-    "grade": gettext_lazy("Grade"),
-    "echelon": gettext_lazy("Échelon"),
-    "indice": gettext_lazy("Indice"),
-    "position": gettext_lazy("Position"),
-}
-
-
-def _details_afficher(ecarts: Any, held: Any) -> None:
-    """Each gap's detail as people read it (`e.affiche`): fields and positions by their labels,
-    a health-related position masked where the person may not read it (law 09-08)."""
-    voit = personnel.donnees_sensibles_visibles(held)
-    for e in ecarts:
-        detail = dict(e.detail or {})
-        sensible = voit(e.unite_code)
-        if detail.get("position"):
-            detail["position"] = personnel.position_libelle(detail["position"], sensible=sensible)
-        champs = []
-        for c in detail.get("champs") or []:
-            rh, paie = c.get("rh"), c.get("paie")
-            if c.get("champ") == "position":
-                rh = personnel.position_libelle(str(rh or ""), sensible=sensible)
-                paie = personnel.position_libelle(str(paie or ""), sensible=sensible)
-            champs.append({"champ": CHAMPS_ECART.get(c.get("champ"), c.get("champ")),
-                           "rh": rh, "paie": paie})  # fmt: skip
-        detail["champs"] = champs
-        e.affiche = detail
-
-
 @permissions.requires(Action.PAIE_VOIR)
 def ecarts(request: HttpRequest, mois_id: int) -> HttpResponse:
     mois = _mois(mois_id)
@@ -250,7 +220,9 @@ def ecarts(request: HttpRequest, mois_id: int) -> HttpResponse:
     page = Paginator(lignes, 100).get_page(request.GET.get("page"))
     _consigner(request, "liste", (e.agent_id for e in page.object_list), f"écarts {mois}")
     held = _held(request)
-    _details_afficher(page.object_list, held)
+    voit = personnel.donnees_sensibles_visibles(held)
+    for e in page.object_list:
+        e.affiche = ecarts_mod.detail_affiche(e.detail, sensible=voit(e.unite_code))
     return render(
         request,
         "paie/ecarts.html",

@@ -220,8 +220,7 @@ def evenement_depuis_acte(
 def donnees_sensibles_visibles(habilitations: Iterable[Any]) -> Callable[[str], bool]:
     """Whether these habilitations may read the health-related data (law 09-08) of agents of a
     unit, as a predicate on the unit's code (its units read once)."""
-    sensibles = presentation.Droits.depuis(habilitations).sensibles
-    return lambda unite_code: sensibles == "all" or unite_code in sensibles
+    return presentation.Droits.depuis(habilitations).sensible_pour
 
 
 def position_libelle(position: str, *, sensible: bool) -> str:

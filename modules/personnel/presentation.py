@@ -71,7 +71,11 @@ class Droits:
         )
 
     def voit_sensible(self, agent: Agent) -> bool:
-        return _couvre(self.sensibles, agent.unite_code)
+        return self.sensible_pour(agent.unite_code)
+
+    def sensible_pour(self, unite_code: str) -> bool:
+        """May read the sensitive data of the agents of this unit."""
+        return _couvre(self.sensibles, unite_code)
 
     def peut_gerer(self, agent: Agent) -> bool:
         return _couvre(self.gerer, agent.unite_code)

@@ -49,8 +49,9 @@ def _lire(request: HttpRequest, partie: str) -> bytes:
 
 
 def _ecrire(request: HttpRequest, partie: str, cible: Path) -> None:
-    """Copy an uploaded part to `cible` by chunks (a 356 MB payroll file never sits in memory:
-    Django has already spooled it to a temporary file), under a temporary name renamed after."""
+    """Copy an uploaded part to `cible` by chunks from its start (a 356 MB payroll file never
+    sits in memory: Django has already spooled it to a temporary file), under a temporary name
+    renamed after."""
     temporaire = cible.with_name(f".{cible.name}.tmp")
     with temporaire.open("wb") as sortie:
         envoi = cast(UploadedFile, request.FILES[partie])
@@ -89,11 +90,8 @@ def fichier_deposer(request: HttpRequest) -> HttpResponse:
     depot = facade.depot_plateforme()
     fichier = FichierEchange(depot.boite(manifeste.destinataire, "inbox") / manifeste.nom_base())
     # the payload, then the manifest, the signature last (its presence means complete)
-    _ecrire(request, "charge", fichier.charge)
-    temporaire = fichier.manifeste.with_name(f".{fichier.manifeste.name}.tmp")
-    temporaire.write_bytes(octets)
-    temporaire.replace(fichier.manifeste)
-    _ecrire(request, "signature", fichier.signature)
+    for partie in ("charge", "manifeste", "signature"):
+        _ecrire(request, partie, getattr(fichier, partie))
     issue = passerelle.fichier_recevoir(
         depot=depot, destinataire=manifeste.destinataire, fichier=fichier
     )

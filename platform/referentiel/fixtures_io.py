@@ -51,7 +51,7 @@ class GradeFixture:
     libelle_fr: str
     source: str
     # The Arabic labels are a translation from general knowledge, not checked against the
-    # statutes' Arabic text (see the fixtures' README): they name the grade on bilingual pages.
+    # statutes' Arabic text (docs/remuneration/sources.md): they name the grade on bilingual pages.
     libelle_ar: str = ""
 
 

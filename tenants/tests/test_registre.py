@@ -112,6 +112,19 @@ def test_a_batch_registers_once(tenant_a):
     ]
 
 
+def test_a_batch_skips_what_this_tenant_holds_but_not_another_managers_ppr(tenant_a, tenant_b):
+    """ON CONFLICT only skips this organisation's own active rows (a host row included); a PPR
+    another organisation manages still hits the national unique index, and nothing is written."""
+    inscrire(tenant_a, ppr="8000010", role=RolePpr.ACCUEIL)
+    with tenant_context(tenant_a):
+        assert registre.inscrire_lot(pprs=["8000010", "8000011", "8000011"]) == 1
+    inscrire(tenant_b, ppr="8000020")
+    avant = InscriptionPpr.objects.count()
+    with tenant_context(tenant_a), pytest.raises(IntegrityError), transaction.atomic():
+        registre.inscrire_lot(pprs=["8000021", "8000020"])
+    assert InscriptionPpr.objects.count() == avant
+
+
 def test_the_database_refuses_two_active_managers(tenant_a, tenant_b):
     inscrire(tenant_a)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -296,6 +296,27 @@ def test_ligne_hors_schema_refuse_le_fichier_entier(
     assert comparaisons == []
 
 
+def test_imputation_ou_rubrique_trop_longue_refusee_nommee(
+    depot, creer_agent, tenant_a, django_capture_on_commit_callbacks
+):
+    """Wider than the month's tables: refused by name, not truncated (a truncated imputation
+    would no longer match the trailer) nor left to a database error."""
+    partie = f"ORD:{tenant_a.code}"
+    a = creer_agent()
+    longue = "2026." + "9" * 60
+    lignes = fichier_paie(partie, [agent(a.ppr, longue, [element("TB", "gain", "100.00")])])
+    fichier = _refuse(depot, partie, django_capture_on_commit_callbacks, lignes)
+    assert (fichier.code_erreur, fichier.statut) == ("E-APPLICATION", Statut.QUARANTAINE)
+    assert "Ligne 2 : imputation « 2026.999" in fichier.rapport
+    assert "trop long (60 caractères au plus)" in fichier.rapport
+    code = "R" * 41
+    lignes = fichier_paie(partie, [agent(a.ppr, "1.1", [element(code, "gain", "100.00")])])
+    fichier = _refuse(depot, partie, django_capture_on_commit_callbacks, lignes)
+    assert f"Ligne 2 : elements.code « {code} » trop long (40 caractères au plus)" in (
+        fichier.rapport
+    )
+
+
 def test_fichier_altere_ne_change_rien(
     depot, creer_agent, tenant_a, django_capture_on_commit_callbacks, comparaisons
 ):

@@ -416,5 +416,8 @@ def enregistrement_decoder(flux: str, ligne: bytes, *, numero: int) -> Any:
         return decodeur(flux).decode(ligne)
     except msgspec.DecodeError as refus:
         enregistrement_verifier(flux, ligne_json_lire(ligne, numero=numero), ligne=numero)
-        # the checker accepts what the stricter decoder refused: the decoder's own words
-        raise ErreurProtocole("E-SCHEMA", f"ligne {numero} : {refus}", ligne=numero) from None
+        # the checker accepts what the stricter decoder refused (a date not written AAAA-MM-JJ,
+        # an integer beyond 64 bits): the decoder's own words, with the field's path
+        raise ErreurProtocole(
+            "E-SCHEMA", f"ligne {numero} : valeur refusée ({refus})", ligne=numero
+        ) from None

@@ -199,7 +199,10 @@ ENTETE = {
         (ENTETE | {"type": "pied"}, "champ « type » : une valeur parmi entete, agent, total"),
         ([ENTETE], "une valeur parmi entete, agent, total"),
         # stricter than the checker: a date written exactly AAAA-MM-JJ
-        (ENTETE | {"date_arret": "2026-W47-5"}, "ligne 3 : Invalid RFC3339 encoded date"),
+        (
+            ENTETE | {"date_arret": "2026-W47-5"},
+            "ligne 3 : valeur refusée (Invalid RFC3339 encoded date",
+        ),
     ],
 )
 def test_decodage_type_refuse_avec_les_mots_du_protocole(ligne, attendu):
